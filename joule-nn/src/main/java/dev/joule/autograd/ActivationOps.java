@@ -1,0 +1,208 @@
+package dev.joule.autograd;
+
+import dev.joule.tensor.Tensor;
+
+/**
+ * Pointwise nonlinearities. Each forward writes a fresh array; each backward adds
+ * {@code g · f'(x)} into the input's gradient, reusing the saved output where f' is cheaper from it.
+ */
+final class ActivationOps {
+    private ActivationOps() {}
+
+    private static final double INV_SQRT2 = 1.0 / Math.sqrt(2.0);
+    private static final double INV_SQRT_2PI = 1.0 / Math.sqrt(2.0 * Math.PI);
+    private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2.0 / Math.PI);
+    private static final float GELU_CUBIC = 0.044715f;
+
+    /** Forward and derivative of one activation: {@code out[i] = f(x[i])}, {@code dx[i] += g[i] · f'(x[i])}. */
+    private interface Pointwise {
+        void forward(float[] x, int xo, float[] out, int n);
+
+        void backward(float[] x, int xo, float[] out, float[] g, int go, float[] dx, int dxo, int n);
+    }
+
+    private static Var unary(Var a, Pointwise f) {
+        Tensor av = a.value();
+        float[] x = av.data();
+        int xo = av.offset();
+        int n = av.size();
+        float[] out = new float[n];
+        f.forward(x, xo, out, n);
+        return Var.op(Tensor.of(out, a.shape()), g -> {
+            Tensor ga = a.gradBuffer();
+            f.backward(x, xo, out, g.data(), g.offset(), ga.data(), ga.offset(), n);
+        }, a);
+    }
+
+    static Var exp(Var a) {
+        return unary(a, new Pointwise() {
+            public void forward(float[] x, int xo, float[] out, int n) {
+                for (int i = 0; i < n; i++) {
+                    out[i] = (float) Math.exp(x[xo + i]);
+                }
+            }
+
+            public void backward(float[] x, int xo, float[] out, float[] g, int go, float[] dx, int dxo, int n) {
+                for (int i = 0; i < n; i++) {
+                    dx[dxo + i] += g[go + i] * out[i];
+                }
+            }
+        });
+    }
+
+    static Var log(Var a) {
+        return unary(a, new Pointwise() {
+            public void forward(float[] x, int xo, float[] out, int n) {
+                for (int i = 0; i < n; i++) {
+                    out[i] = (float) Math.log(x[xo + i]);
+                }
+            }
+
+            public void backward(float[] x, int xo, float[] out, float[] g, int go, float[] dx, int dxo, int n) {
+                for (int i = 0; i < n; i++) {
+                    dx[dxo + i] += g[go + i] / x[xo + i];
+                }
+            }
+        });
+    }
+
+    static Var tanh(Var a) {
+        return unary(a, new Pointwise() {
+            public void forward(float[] x, int xo, float[] out, int n) {
+                for (int i = 0; i < n; i++) {
+                    out[i] = (float) Math.tanh(x[xo + i]);
+                }
+            }
+
+            public void backward(float[] x, int xo, float[] out, float[] g, int go, float[] dx, int dxo, int n) {
+                for (int i = 0; i < n; i++) {
+                    float y = out[i];
+                    dx[dxo + i] += g[go + i] * (1f - y * y);
+                }
+            }
+        });
+    }
+
+    static Var sigmoid(Var a) {
+        return unary(a, new Pointwise() {
+            public void forward(float[] x, int xo, float[] out, int n) {
+                for (int i = 0; i < n; i++) {
+                    out[i] = sigmoid(x[xo + i]);
+                }
+            }
+
+            public void backward(float[] x, int xo, float[] out, float[] g, int go, float[] dx, int dxo, int n) {
+                for (int i = 0; i < n; i++) {
+                    float y = out[i];
+                    dx[dxo + i] += g[go + i] * y * (1f - y);
+                }
+            }
+        });
+    }
+
+    /** 1 / (1 + e^-x), written so that neither branch overflows. */
+    static float sigmoid(float x) {
+        if (x >= 0f) {
+            return (float) (1.0 / (1.0 + Math.exp(-x)));
+        }
+        double e = Math.exp(x);
+        return (float) (e / (1.0 + e));
+    }
+
+    static Var relu(Var a) {
+        return unary(a, new Pointwise() {
+            public void forward(float[] x, int xo, float[] out, int n) {
+                for (int i = 0; i < n; i++) {
+                    out[i] = Math.max(x[xo + i], 0f);
+                }
+            }
+
+            public void backward(float[] x, int xo, float[] out, float[] g, int go, float[] dx, int dxo, int n) {
+                for (int i = 0; i < n; i++) {
+                    dx[dxo + i] += x[xo + i] > 0f ? g[go + i] : 0f;
+                }
+            }
+        });
+    }
+
+    /** Exact GELU, x · Φ(x) with Φ the normal CDF via erf (PyTorch's default {@code approximate='none'}). */
+    static Var gelu(Var a) {
+        return unary(a, new Pointwise() {
+            public void forward(float[] x, int xo, float[] out, int n) {
+                for (int i = 0; i < n; i++) {
+                    double v = x[xo + i];
+                    out[i] = (float) (0.5 * v * (1.0 + Erf.erf(v * INV_SQRT2)));
+                }
+            }
+
+            public void backward(float[] x, int xo, float[] out, float[] g, int go, float[] dx, int dxo, int n) {
+                for (int i = 0; i < n; i++) {
+                    double v = x[xo + i];
+                    double cdf = 0.5 * (1.0 + Erf.erf(v * INV_SQRT2));
+                    double pdf = INV_SQRT_2PI * Math.exp(-0.5 * v * v);
+                    dx[dxo + i] += (float) (g[go + i] * (cdf + v * pdf));
+                }
+            }
+        });
+    }
+
+    /** GELU with the tanh approximation (PyTorch {@code approximate='tanh'}, GPT-2). */
+    static Var geluTanh(Var a) {
+        return unary(a, new Pointwise() {
+            public void forward(float[] x, int xo, float[] out, int n) {
+                for (int i = 0; i < n; i++) {
+                    float v = x[xo + i];
+                    float t = (float) Math.tanh(SQRT_2_OVER_PI * (v + GELU_CUBIC * v * v * v));
+                    out[i] = 0.5f * v * (1f + t);
+                }
+            }
+
+            public void backward(float[] x, int xo, float[] out, float[] g, int go, float[] dx, int dxo, int n) {
+                for (int i = 0; i < n; i++) {
+                    float v = x[xo + i];
+                    float t = (float) Math.tanh(SQRT_2_OVER_PI * (v + GELU_CUBIC * v * v * v));
+                    float inner = SQRT_2_OVER_PI * (1f + 3f * GELU_CUBIC * v * v);
+                    dx[dxo + i] += g[go + i] * (0.5f * (1f + t) + 0.5f * v * (1f - t * t) * inner);
+                }
+            }
+        });
+    }
+
+    /** x · σ(x) (swish). */
+    static Var silu(Var a) {
+        return unary(a, new Pointwise() {
+            public void forward(float[] x, int xo, float[] out, int n) {
+                for (int i = 0; i < n; i++) {
+                    float v = x[xo + i];
+                    out[i] = v * sigmoid(v);
+                }
+            }
+
+            public void backward(float[] x, int xo, float[] out, float[] g, int go, float[] dx, int dxo, int n) {
+                for (int i = 0; i < n; i++) {
+                    float v = x[xo + i];
+                    float s = sigmoid(v);
+                    dx[dxo + i] += g[go + i] * s * (1f + v * (1f - s));
+                }
+            }
+        });
+    }
+
+    /** log(1 + e^x), as max(x, 0) + log1p(e^-|x|) so that large |x| neither overflows nor loses digits. */
+    static Var softplus(Var a) {
+        return unary(a, new Pointwise() {
+            public void forward(float[] x, int xo, float[] out, int n) {
+                for (int i = 0; i < n; i++) {
+                    float v = x[xo + i];
+                    out[i] = (float) (Math.max(v, 0.0) + Math.log1p(Math.exp(-Math.abs(v))));
+                }
+            }
+
+            public void backward(float[] x, int xo, float[] out, float[] g, int go, float[] dx, int dxo, int n) {
+                for (int i = 0; i < n; i++) {
+                    dx[dxo + i] += g[go + i] * sigmoid(x[xo + i]);
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,123 @@
+package dev.joule.autograd;
+
+import static dev.joule.autograd.OpSupport.wants;
+
+import dev.joule.kernel.Kernels;
+import dev.joule.tensor.ShapeException;
+import dev.joule.tensor.Tensor;
+import java.util.Arrays;
+
+/**
+ * Fused scaled dot-product attention, one node for the whole product:
+ * <pre>
+ *   per (b, h):  S = q·kᵀ · s  [Tq, Tk]   (s = 1/√dh; causal: S[i, j] = −∞ for j > i)
+ *                P = softmax_rows(S),  O = P·v  [Tq, dh]
+ *   backward:    dP = dO·vᵀ,  dv += Pᵀ·dO,  dS = P ⊙ (dP − rowsum(dP ⊙ P)) · s,
+ *                dq += dS·k,  dk += dSᵀ·q
+ * </pre>
+ * Only P is saved ({@code [B, H, Tq, Tk]}); every product is a {@link Kernels#gemm} call on
+ * offsets into the contiguous q, k, v, so no intermediate nodes or copies are made.
+ */
+final class AttentionOps {
+    private AttentionOps() {}
+
+    static Var attention(Var q, Var k, Var v, boolean causal) {
+        int[] qs = q.shape();
+        int[] ks = k.shape();
+        int[] vs = v.shape();
+        OpSupport.requireRank("attention", "q", qs, 4);
+        OpSupport.requireRank("attention", "k", ks, 4);
+        OpSupport.requireRank("attention", "v", vs, 4);
+        if (!Arrays.equals(ks, vs) || ks[0] != qs[0] || ks[1] != qs[1] || ks[3] != qs[3]) {
+            throw new ShapeException("attention: expected q [B, H, Tq, dh] and k, v [B, H, Tk, dh] with the same"
+                    + " B, H, dh; got q " + OpSupport.str(qs) + ", k " + OpSupport.str(ks) + ", v " + OpSupport.str(vs));
+        }
+        Geometry geo = new Geometry(qs[0] * qs[1], qs[2], ks[2], qs[3], causal, (float) (1.0 / Math.sqrt(qs[3])));
+        float[] probs = new float[geo.heads * geo.tq * geo.tk];
+        Tensor out = Tensor.zeros(qs);
+        Tensor qv = q.value();
+        Tensor kv = k.value();
+        Tensor vv = v.value();
+        for (int h = 0; h < geo.heads; h++) {
+            geo.forwardHead(h, qv, kv, vv, probs, out);
+        }
+        return Var.op(out, g -> {
+            float[] dp = new float[geo.tq * geo.tk];
+            for (int h = 0; h < geo.heads; h++) {
+                geo.backwardHead(h, q, k, v, probs, g, dp);
+            }
+        }, q, k, v);
+    }
+
+    /** Sizes of one attention call: {@code heads} = B·H independent (b, h) problems. */
+    private record Geometry(int heads, int tq, int tk, int dh, boolean causal, float scale) {
+
+        /** Keys visible from query row i: all of them, or the first i + 1 under the causal mask. */
+        int visible(int i) {
+            return causal ? Math.min(i + 1, tk) : tk;
+        }
+
+        void forwardHead(int h, Tensor q, Tensor k, Tensor v, float[] probs, Tensor out) {
+            Kernels kern = Kernels.get();
+            int qOff = q.offset() + h * tq * dh;
+            int kOff = k.offset() + h * tk * dh;
+            int vOff = v.offset() + h * tk * dh;
+            int pOff = h * tq * tk;
+            kern.gemm(false, true, tq, tk, dh, q.data(), qOff, dh, k.data(), kOff, dh, 0f, probs, pOff, tk);
+            for (int i = 0; i < tq; i++) {
+                int row = pOff + i * tk;
+                int len = visible(i);
+                for (int j = 0; j < len; j++) {
+                    probs[row + j] *= scale;
+                }
+                SoftmaxOps.softmaxRow(probs, row, probs, row, len, 1);
+                Arrays.fill(probs, row + len, row + tk, 0f);
+            }
+            kern.gemm(false, false, tq, dh, tk, probs, pOff, tk, v.data(), vOff, dh,
+                    0f, out.data(), out.offset() + h * tq * dh, dh);
+        }
+
+        void backwardHead(int h, Var q, Var k, Var v, float[] probs, Tensor g, float[] ds) {
+            Kernels kern = Kernels.get();
+            Tensor qv = q.value();
+            Tensor kv = k.value();
+            Tensor vv = v.value();
+            int qOff = h * tq * dh;
+            int kOff = h * tk * dh;
+            int pOff = h * tq * tk;
+            int gOff = g.offset() + qOff;
+            if (wants(v)) {
+                Tensor gv = v.gradBuffer();
+                kern.gemm(true, false, tk, dh, tq, probs, pOff, tk, g.data(), gOff, dh,
+                        1f, gv.data(), gv.offset() + kOff, dh);
+            }
+            if (!wants(q) && !wants(k)) {
+                return;
+            }
+            kern.gemm(false, true, tq, tk, dh, g.data(), gOff, dh, vv.data(), vv.offset() + kOff, dh, 0f, ds, 0, tk);
+            for (int i = 0; i < tq; i++) {
+                int row = i * tk;
+                int p = pOff + i * tk;
+                int len = visible(i);
+                float dot = 0f;
+                for (int j = 0; j < len; j++) {
+                    dot += ds[row + j] * probs[p + j];
+                }
+                for (int j = 0; j < len; j++) {
+                    ds[row + j] = probs[p + j] * (ds[row + j] - dot) * scale;
+                }
+                Arrays.fill(ds, row + len, row + tk, 0f);
+            }
+            if (wants(q)) {
+                Tensor gq = q.gradBuffer();
+                kern.gemm(false, false, tq, dh, tk, ds, 0, tk, kv.data(), kv.offset() + kOff, dh,
+                        1f, gq.data(), gq.offset() + qOff, dh);
+            }
+            if (wants(k)) {
+                Tensor gk = k.gradBuffer();
+                kern.gemm(true, false, tk, dh, tq, ds, 0, tk, qv.data(), qv.offset() + qOff, dh,
+                        1f, gk.data(), gk.offset() + kOff, dh);
+            }
+        }
+    }
+}
