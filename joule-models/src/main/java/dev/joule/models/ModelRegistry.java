@@ -2,6 +2,7 @@ package dev.joule.models;
 
 import dev.joule.nn.Model;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /** Builds models by architecture name from a {@link ModelConfig}; the CLI and checkpoint loader go through here. */
 public final class ModelRegistry {
@@ -15,14 +16,24 @@ public final class ModelRegistry {
     }
 
     /**
-     * A freshly initialised model; the same config and seed give the same weights.
+     * A freshly initialised model; the same config and seed give the same weights. "transformer" is the
+     * encoder classifier for {@code fashion-mnist} and the causal language model for token tasks.
      *
      * @throws UnknownModelException when {@code cfg.architecture()} is not one of {@link #names()}
      */
     public static Model create(ModelConfig cfg, long seed) {
-        if (!NAMES.contains(cfg.architecture())) {
-            throw new UnknownModelException(cfg.architecture(), NAMES);
-        }
-        throw new UnsupportedOperationException("model '" + cfg.architecture() + "' is being written; skeleton only");
+        SplittableRandom rng = new SplittableRandom(seed);
+        boolean images = ModelConfig.FASHION_MNIST.equals(cfg.task());
+        return switch (cfg.architecture()) {
+            case "mlp" -> {
+                if (!images) {
+                    throw new UnknownModelException("model 'mlp' does not support task '" + cfg.task()
+                            + "'; it classifies fashion-mnist images, use --model transformer for token tasks");
+                }
+                yield new MlpModel(cfg, rng);
+            }
+            case "transformer" -> images ? new TransformerClassifier(cfg, rng) : new CharTransformer(cfg, rng);
+            default -> throw new UnknownModelException(cfg.architecture(), NAMES);
+        };
     }
 }

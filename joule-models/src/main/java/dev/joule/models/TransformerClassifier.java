@@ -1,0 +1,90 @@
+package dev.joule.models;
+
+import dev.joule.autograd.Ops;
+import dev.joule.autograd.Var;
+import dev.joule.nn.Activation;
+import dev.joule.nn.Dropout;
+import dev.joule.nn.Init;
+import dev.joule.nn.LayerNorm;
+import dev.joule.nn.Linear;
+import dev.joule.nn.Model;
+import dev.joule.nn.Module;
+import dev.joule.nn.Sequential;
+import dev.joule.nn.TransformerBlock;
+import dev.joule.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * An encoder classifier over a sequence of feature vectors (Fashion-MNIST: 28 row tokens of 28 pixels):
+ *
+ * <pre>
+ *   x [B, T, in] → embed: Linear(in, d) → + pos [T, d] → drop
+ *                → L pre-norm blocks (bidirectional attention, GELU feed-forward)
+ *                → norm: LayerNorm(d) → mean over T → head: Linear(d, classes)     logits [B, classes]
+ * </pre>
+ *
+ * Linears use PyTorch's default init; the learned positions start from N(0, 0.02²).
+ */
+public final class TransformerClassifier extends Module implements Model {
+    private final ModelConfig config;
+    private final Linear embed;
+    private final Var pos;
+    private final Dropout drop;
+    private final Sequential blocks;
+    private final LayerNorm norm;
+    private final Linear head;
+
+    public TransformerClassifier(ModelConfig config, RandomGenerator rng) {
+        this.config = config;
+        int d = config.dModel();
+        this.embed = register("embed", new Linear(config.inputDim(), d, true, rng));
+        this.pos = param("pos", Init.normal(rng, 0.02f, config.seqLen(), d));
+        this.drop = register("drop", new Dropout(config.dropout(), rng));
+        List<TransformerBlock> list = new ArrayList<>();
+        for (int i = 0; i < config.layers(); i++) {
+            list.add(new TransformerBlock(d, config.heads(), config.ffDim(), false, Activation.Kind.GELU,
+                    config.dropout(), rng));
+        }
+        this.blocks = register("blocks", new Sequential(list));
+        this.norm = register("norm", new LayerNorm(d));
+        this.head = register("head", new Linear(d, config.numClasses(), true, rng));
+    }
+
+    /** {@code input [B, T, in]} → logits {@code [B, classes]}. */
+    @Override
+    public Var forward(Tensor input) {
+        return forward(Var.constant(input));
+    }
+
+    @Override
+    public Var forward(Var x) {
+        int[] s = x.shape();
+        if (s.length != 3 || s[1] != config.seqLen() || s[2] != config.inputDim()) {
+            throw new IllegalArgumentException("transformer classifier expects input [B, " + config.seqLen() + ", "
+                    + config.inputDim() + "], got " + java.util.Arrays.toString(s));
+        }
+        Var h = drop.forward(Ops.add(embed.forward(x), pos));
+        h = norm.forward(blocks.forward(h));
+        return head.forward(Ops.mean(h, 1, false));
+    }
+
+    /**
+     * Per sample, with T tokens, width d, L layers, feed-forward width f, input width i, C classes:
+     * {@code T·i·d + L·(4·T·d² + 2·T²·d + 2·T·d·f) + d·C} — the embedding, the q/k/v/out projections, the
+     * scores q·kᵀ and the weighted sum of values, the feed-forward, and the head. Norms, softmax and the
+     * activation are counted as other flops, not MACs.
+     */
+    @Override
+    public long macsPerInference() {
+        long t = config.seqLen();
+        long d = config.dModel();
+        long perLayer = 4 * t * d * d + 2 * t * t * d + 2 * t * d * config.ffDim();
+        return t * config.inputDim() * d + config.layers() * perLayer + d * config.numClasses();
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+}

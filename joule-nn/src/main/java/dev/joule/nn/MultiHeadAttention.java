@@ -1,0 +1,74 @@
+package dev.joule.nn;
+
+import dev.joule.autograd.Ops;
+import dev.joule.autograd.Var;
+import java.util.random.RandomGenerator;
+
+/**
+ * Multi-head scaled dot-product self-attention over a whole batch {@code x [B, T, d]}:
+ *
+ * <pre>
+ *   q, k, v = x·Wqᵀ, x·Wkᵀ, x·Wvᵀ            [B, T, d]
+ *   split heads:  [B, T, H, dh] → [B, H, T, dh]
+ *   y = softmax(q kᵀ / √dh [+ causal mask]) v   (one fused Ops.attention call)
+ *   merge heads:  [B, H, T, dh] → [B, T, d];  out = y·Woᵀ + bo
+ * </pre>
+ *
+ * Parameters {@code q, k, v, out} are Linears so their names read {@code attn.q.weight}.
+ */
+public final class MultiHeadAttention extends Module {
+    private final int dModel;
+    private final int heads;
+    private final boolean causal;
+    private final Linear q;
+    private final Linear k;
+    private final Linear v;
+    private final Linear out;
+
+    public MultiHeadAttention(int dModel, int heads, boolean causal, RandomGenerator rng) {
+        this(dModel, heads, causal, new Linear(dModel, dModel, true, rng), new Linear(dModel, dModel, true, rng),
+                new Linear(dModel, dModel, true, rng), new Linear(dModel, dModel, true, rng));
+    }
+
+    /** Projections supplied by the caller (e.g. with GPT-style normal initialisation). */
+    public MultiHeadAttention(int dModel, int heads, boolean causal, Linear q, Linear k, Linear v, Linear out) {
+        if (heads <= 0 || dModel % heads != 0) {
+            throw new IllegalArgumentException("attention width " + dModel + " must split evenly into " + heads
+                    + " heads; choose heads dividing d");
+        }
+        this.dModel = dModel;
+        this.heads = heads;
+        this.causal = causal;
+        this.q = register("q", q);
+        this.k = register("k", k);
+        this.v = register("v", v);
+        this.out = register("out", out);
+    }
+
+    @Override
+    public Var forward(Var x) {
+        int[] s = x.shape();
+        if (s.length != 3 || s[2] != dModel) {
+            throw new IllegalArgumentException("attention expects x [B, T, " + dModel + "], got "
+                    + java.util.Arrays.toString(s));
+        }
+        int batch = s[0];
+        int time = s[1];
+        Var y = Ops.attention(splitHeads(q.forward(x), batch, time), splitHeads(k.forward(x), batch, time),
+                splitHeads(v.forward(x), batch, time), causal);
+        Var merged = Ops.reshape(Ops.transpose(y, 1, 2), batch, time, dModel);
+        return out.forward(merged);
+    }
+
+    private Var splitHeads(Var t, int batch, int time) {
+        return Ops.transpose(Ops.reshape(t, batch, time, heads, dModel / heads), 1, 2);
+    }
+
+    public boolean causal() {
+        return causal;
+    }
+
+    public int heads() {
+        return heads;
+    }
+}
