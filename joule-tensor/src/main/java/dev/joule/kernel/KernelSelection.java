@@ -1,24 +1,82 @@
 package dev.joule.kernel;
 
+import java.lang.management.ManagementFactory;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Chooses the kernel implementation once, at class initialisation, and logs the choice once.
+ * Chooses the kernel implementation once, at class initialisation, and logs the choice once:
+ * {@code kernels: vector 512-bit} or {@code kernels: scalar (<reason>)}.
  *
- * <p>{@code -Djoule.kernels=scalar} forces the reference implementation.
+ * <p>System properties, read once:
+ * <ul>
+ *   <li>{@code -Djoule.kernels=auto|vector|scalar} (default {@code auto}): {@code scalar} forces the
+ *       reference; {@code vector} uses the Vector API even on a VM where it is slow (still needs
+ *       the module); {@code auto} uses it when the module is present and the VM has C2.</li>
+ *   <li>{@code -Djoule.vector.bits=128|256|512}: a narrower width than the CPU's preferred one.</li>
+ * </ul>
+ *
+ * <p>No code here mentions {@code jdk.incubator.vector}: the vector classes are only touched after
+ * the module check, so a JVM started without {@code --add-modules jdk.incubator.vector} still
+ * loads this class and falls back to scalar.
  */
 final class KernelSelection {
     private static final Logger LOG = LoggerFactory.getLogger(KernelSelection.class);
+    private static final String MODULE = "jdk.incubator.vector";
 
     static final Kernels ACTIVE = choose();
 
     private KernelSelection() {}
 
     private static Kernels choose() {
-        String forced = System.getProperty("joule.kernels", "auto");
-        Kernels k = new ScalarKernels();
-        LOG.info("kernels: {} ({})", k.name(), forced.equals("scalar") ? "forced by joule.kernels" : "no vector kernels yet");
-        return k;
+        String mode = System.getProperty("joule.kernels", "auto").trim().toLowerCase(Locale.ROOT);
+        String reason = scalarReason(mode);
+        Kernels chosen;
+        if (reason == null) {
+            chosen = VectorChoice.create(System.getProperty("joule.vector.bits"));
+            LOG.info("kernels: {}", chosen.name());
+        } else {
+            chosen = new ScalarKernels();
+            LOG.info("kernels: scalar ({})", reason);
+        }
+        return chosen;
+    }
+
+    /** Why the scalar kernels must be used, or null when the vector kernels may be. */
+    private static String scalarReason(String mode) {
+        switch (mode) {
+            case "scalar":
+                return "forced by -Djoule.kernels=scalar";
+            case "vector":
+            case "auto":
+                break;
+            default:
+                throw new IllegalArgumentException("-Djoule.kernels must be auto, vector or scalar, got '"
+                        + mode + "'");
+        }
+        if (ModuleLayer.boot().findModule(MODULE).isEmpty()) {
+            return MODULE + " not readable; add --add-modules " + MODULE;
+        }
+        if (mode.equals("auto") && !hasC2()) {
+            return "the Vector API is slow without the C2 compiler (VM: "
+                    + System.getProperty("java.vm.name") + ")";
+        }
+        return null;
+    }
+
+    /** C2 is what intrinsifies the Vector API; Graal JIT before 24, C1-only and interpreted VMs do not. */
+    private static boolean hasC2() {
+        String vmName = System.getProperty("java.vm.name", "");
+        if (!vmName.contains("HotSpot") && !vmName.contains("OpenJDK")) {
+            return false;
+        }
+        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (arg.equals("-XX:+UseJVMCICompiler") || arg.equals("-Xint")
+                    || arg.startsWith("-XX:TieredStopAtLevel=") && !arg.endsWith("=4")) {
+                return false;
+            }
+        }
+        return true;
     }
 }

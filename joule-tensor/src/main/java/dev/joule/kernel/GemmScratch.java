@@ -1,0 +1,39 @@
+package dev.joule.kernel;
+
+/**
+ * Per-thread buffers for packed gemm operands, allocated once per thread and reused, so the hot
+ * path allocates nothing. Sized for the largest blocks ({@link VectorGemm#MC} × {@link VectorGemm#KC}
+ * and {@link VectorGemm#KC} × {@link VectorGemm#NC}) and the widest panel (2 × 16 lanes).
+ */
+final class GemmScratch {
+    private static final int MAX_NR = 32;
+    private static final ThreadLocal<GemmScratch> PER_THREAD = ThreadLocal.withInitial(GemmScratch::new);
+
+    final float[] packedA = new float[VectorGemm.MC * VectorGemm.KC];
+    final float[] packedB = new float[VectorGemm.KC * VectorGemm.NC];
+    final float[] tile = new float[VectorGemm.MR * MAX_NR];
+    private float[] x = new float[256];
+    private float[] y = new float[256];
+
+    private GemmScratch() {}
+
+    static GemmScratch get() {
+        return PER_THREAD.get();
+    }
+
+    /** A gemv input vector of at least {@code length} floats (contents undefined); grows, never shrinks. */
+    float[] x(int length) {
+        if (x.length < length) {
+            x = new float[Math.max(length, 2 * x.length)];
+        }
+        return x;
+    }
+
+    /** A gemv output vector of at least {@code length} floats (contents undefined); grows, never shrinks. */
+    float[] y(int length) {
+        if (y.length < length) {
+            y = new float[Math.max(length, 2 * y.length)];
+        }
+        return y;
+    }
+}

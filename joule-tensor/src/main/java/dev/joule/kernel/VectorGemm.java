@@ -1,0 +1,206 @@
+package dev.joule.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API f32 gemm: operands packed into contiguous panels ({@link GemmPacking}), a
+ * register-blocked micro-kernel of {@value #MR} rows × two vectors, cache blocking over k, and the
+ * output split across {@link Parallel}'s threads. Tiny problems take the scalar loops and
+ * matrix-vector shapes ({@code m == 1} or {@code n == 1}) take {@link VectorGemv}.
+ *
+ * <p>Blocking (Goto's scheme): for each {@value #NC}-column block of B and {@value #KC}-deep slice
+ * of k, B is packed once (it stays in L2/L3); for each {@value #MC}-row block of A, A is packed
+ * (L2); then each B panel ({@code KC × 2 vectors}, L1) meets every A panel. The k order is the
+ * same whatever the thread count, so results do not depend on it.
+ *
+ * <p>The species comes from {@link #species()} (see {@link VectorPrimitives}).
+ */
+abstract class VectorGemm extends VectorGemv {
+    static final int MR = 6;
+    static final int KC = 256;
+    static final int MC = 96;
+    /** A multiple of every panel width (2 × 4, 8 or 16 lanes). */
+    static final int NC = 1024;
+    /** Below this many MACs the packing overhead is not worth it. */
+    private static final long TINY_MACS = 512;
+    /** Each thread's share of a parallel gemm is at least about this many MACs. */
+    static final long PARALLEL_MACS = 1 << 17;
+
+    private static final int STORE = 0;
+    private static final int ADD = 1;
+    private static final int SCALE_ADD = 2;
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k,
+                     float[] a, int aOff, int lda,
+                     float[] b, int bOff, int ldb,
+                     float beta, float[] c, int cOff, int ldc) {
+        if (m <= 0 || n <= 0) {
+            return;
+        }
+        recordGemm(m, n, k, beta);
+        if ((long) m * n * k <= TINY_MACS) {
+            gemmLoops(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        } else if (m == 1 || n == 1) {
+            gemv(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        } else {
+            gemmParallel(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        }
+    }
+
+    @Override
+    public void gemmBatched(int batch, boolean transA, boolean transB, int m, int n, int k,
+                            float[] a, int aOff, int aStride, int lda,
+                            float[] b, int bOff, int bStride, int ldb,
+                            float beta, float[] c, int cOff, int cStride, int ldc) {
+        long macs = (long) m * n * k;
+        // Small problems: one batch entry per task; each gemm then runs inline on its thread.
+        int grain = (int) Math.max(1, Math.min(batch, PARALLEL_MACS / Math.max(1, macs)));
+        Parallel.parallelFor(batch, grain, (t0, t1) -> {
+            for (int t = t0; t < t1; t++) {
+                gemm(transA, transB, m, n, k, a, aOff + t * aStride, lda, b, bOff + t * bStride, ldb,
+                        beta, c, cOff + t * cStride, ldc);
+            }
+        });
+    }
+
+    /** Splits C into row bands (or column bands when it is wide) that run the blocked gemm in parallel. */
+    private void gemmParallel(boolean transA, boolean transB, int m, int n, int k,
+                              float[] a, int aOff, int lda,
+                              float[] b, int bOff, int ldb,
+                              float beta, float[] c, int cOff, int ldc) {
+        int nr = 2 * species().length();
+        if (m >= n) {
+            int units = (m + MR - 1) / MR;
+            int grain = (int) Math.max(1, PARALLEL_MACS / ((long) MR * n * k));
+            Parallel.parallelFor(units, grain, (u0, u1) -> {
+                int r0 = u0 * MR;
+                int r1 = Math.min(u1 * MR, m);
+                blocked(transA, transB, r1 - r0, n, k, a, aOff + (transA ? r0 : r0 * lda), lda,
+                        b, bOff, ldb, beta, c, cOff + r0 * ldc, ldc);
+            });
+        } else {
+            int units = (n + nr - 1) / nr;
+            int grain = (int) Math.max(1, PARALLEL_MACS / ((long) nr * m * k));
+            Parallel.parallelFor(units, grain, (u0, u1) -> {
+                int c0 = u0 * nr;
+                int c1 = Math.min(u1 * nr, n);
+                blocked(transA, transB, m, c1 - c0, k, a, aOff, lda,
+                        b, bOff + (transB ? c0 * ldb : c0), ldb, beta, c, cOff + c0, ldc);
+            });
+        }
+    }
+
+    /** The single-threaded blocked gemm over one band of C. */
+    private void blocked(boolean transA, boolean transB, int m, int n, int k,
+                         float[] a, int aOff, int lda,
+                         float[] b, int bOff, int ldb,
+                         float beta, float[] c, int cOff, int ldc) {
+        int nr = 2 * species().length();
+        GemmScratch s = GemmScratch.get();
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                GemmPacking.packB(transB, b, bOff, ldb, pc, jc, kc, nc, nr, s.packedB);
+                int mode = pc > 0 || beta == 1f ? ADD : beta == 0f ? STORE : SCALE_ADD;
+                for (int ic = 0; ic < m; ic += MC) {
+                    int mc = Math.min(MC, m - ic);
+                    GemmPacking.packA(transA, a, aOff, lda, ic, pc, mc, kc, MR, s.packedA);
+                    macroKernel(s, mc, nc, kc, c, cOff + ic * ldc + jc, ldc, mode, beta);
+                }
+            }
+        }
+    }
+
+    /** Every A panel against every B panel of the packed blocks; edge tiles go through a scratch tile. */
+    private void macroKernel(GemmScratch s, int mc, int nc, int kc, float[] c, int cOff, int ldc,
+                             int mode, float beta) {
+        int nr = 2 * species().length();
+        for (int jr = 0; jr < nc; jr += nr) {
+            int cols = Math.min(nr, nc - jr);
+            int bBase = (jr / nr) * kc * nr;
+            for (int ir = 0; ir < mc; ir += MR) {
+                int rows = Math.min(MR, mc - ir);
+                int aBase = (ir / MR) * kc * MR;
+                int cIdx = cOff + ir * ldc + jr;
+                if (rows == MR && cols == nr) {
+                    microKernel(s.packedA, aBase, s.packedB, bBase, kc, c, cIdx, ldc, mode, beta);
+                } else {
+                    float[] tile = s.tile;
+                    for (int r = 0; r < rows; r++) {
+                        System.arraycopy(c, cIdx + r * ldc, tile, r * nr, cols);
+                    }
+                    microKernel(s.packedA, aBase, s.packedB, bBase, kc, tile, 0, nr, mode, beta);
+                    for (int r = 0; r < rows; r++) {
+                        System.arraycopy(tile, r * nr, c, cIdx + r * ldc, cols);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code C[6 × 2 vectors] (mode) A-panel · B-panel}: twelve accumulators stay in registers; each
+     * step loads two B vectors and broadcasts six A values.
+     */
+    private void microKernel(float[] pa, int aBase, float[] pb, int bBase, int kc,
+                             float[] c, int cIdx, int ldc, int mode, float beta) {
+        VectorSpecies<Float> sp = species();
+        int vl = sp.length();
+        FloatVector c00 = FloatVector.zero(sp), c01 = FloatVector.zero(sp);
+        FloatVector c10 = FloatVector.zero(sp), c11 = FloatVector.zero(sp);
+        FloatVector c20 = FloatVector.zero(sp), c21 = FloatVector.zero(sp);
+        FloatVector c30 = FloatVector.zero(sp), c31 = FloatVector.zero(sp);
+        FloatVector c40 = FloatVector.zero(sp), c41 = FloatVector.zero(sp);
+        FloatVector c50 = FloatVector.zero(sp), c51 = FloatVector.zero(sp);
+        // One induction variable, so C2 can hoist the array range checks out of the loop.
+        for (int p = 0; p < kc; p++) {
+            int ai = aBase + p * MR;
+            int bi = bBase + p * 2 * vl;
+            FloatVector b0 = FloatVector.fromArray(sp, pb, bi);
+            FloatVector b1 = FloatVector.fromArray(sp, pb, bi + vl);
+            FloatVector a0 = FloatVector.broadcast(sp, pa[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(sp, pa[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(sp, pa[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(sp, pa[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(sp, pa[ai + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(sp, pa[ai + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+        }
+        put(c00, c, cIdx, mode, beta);
+        put(c01, c, cIdx + vl, mode, beta);
+        put(c10, c, cIdx + ldc, mode, beta);
+        put(c11, c, cIdx + ldc + vl, mode, beta);
+        put(c20, c, cIdx + 2 * ldc, mode, beta);
+        put(c21, c, cIdx + 2 * ldc + vl, mode, beta);
+        put(c30, c, cIdx + 3 * ldc, mode, beta);
+        put(c31, c, cIdx + 3 * ldc + vl, mode, beta);
+        put(c40, c, cIdx + 4 * ldc, mode, beta);
+        put(c41, c, cIdx + 4 * ldc + vl, mode, beta);
+        put(c50, c, cIdx + 5 * ldc, mode, beta);
+        put(c51, c, cIdx + 5 * ldc + vl, mode, beta);
+    }
+
+    private void put(FloatVector acc, float[] c, int idx, int mode, float beta) {
+        if (mode == STORE) {
+            acc.intoArray(c, idx);
+        } else if (mode == ADD) {
+            FloatVector.fromArray(species(), c, idx).add(acc).intoArray(c, idx);
+        } else {
+            FloatVector.fromArray(species(), c, idx).fma(FloatVector.broadcast(species(), beta), acc).intoArray(c, idx);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package dev.joule.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Matrix-vector products, the {@code m == 1} or {@code n == 1} shapes of gemm (batch-1 inference,
+ * a single query). Both reduce to one of two loops over a row-major matrix {@code M}:
+ * <ul>
+ *   <li>{@code y[j] = x · M[j, :]} (rows contiguous: one dot product per output), or</li>
+ *   <li>{@code y[j] = Σ_p x[p] · M[p, j]} (walk M row by row, four vectors of outputs in registers).</li>
+ * </ul>
+ * A strided input vector is gathered first; outputs go to a scratch vector, then into C with beta.
+ * These shapes are memory-bound, so large ones split their outputs across {@link Parallel}'s threads.
+ */
+abstract class VectorGemv extends VectorPrimitives {
+    /** Each thread's share of a parallel matrix-vector product is at least about this many MACs. */
+    private static final long PARALLEL_MACS = 1 << 16;
+
+    final void gemv(boolean transA, boolean transB, int m, int n, int k,
+                    float[] a, int aOff, int lda,
+                    float[] b, int bOff, int ldb,
+                    float beta, float[] c, int cOff, int ldc) {
+        GemmScratch s = GemmScratch.get();
+        if (m == 1) {
+            float[] x = a;
+            int xOff = aOff;
+            if (transA) {
+                x = gather(s.x(k), a, aOff, lda, k);
+                xOff = 0;
+            }
+            float[] y = s.y(n);
+            if (transB) {
+                dotRows(x, xOff, k, b, bOff, ldb, n, y);
+            } else {
+                vecMat(x, xOff, k, b, bOff, ldb, n, y);
+            }
+            writeBack(y, n, beta, c, cOff, 1);
+        } else {
+            float[] x = b;
+            int xOff = bOff;
+            if (!transB) {
+                x = gather(s.x(k), b, bOff, ldb, k);
+                xOff = 0;
+            }
+            float[] y = s.y(m);
+            if (transA) {
+                vecMat(x, xOff, k, a, aOff, lda, m, y);
+            } else {
+                dotRows(x, xOff, k, a, aOff, lda, m, y);
+            }
+            writeBack(y, m, beta, c, cOff, ldc);
+        }
+    }
+
+    private static float[] gather(float[] dst, float[] src, int off, int stride, int len) {
+        for (int p = 0; p < len; p++) {
+            dst[p] = src[off + p * stride];
+        }
+        return dst;
+    }
+
+    private static void writeBack(float[] y, int len, float beta, float[] c, int cOff, int stride) {
+        if (beta == 0f) {
+            for (int j = 0; j < len; j++) {
+                c[cOff + j * stride] = y[j];
+            }
+        } else {
+            for (int j = 0; j < len; j++) {
+                c[cOff + j * stride] = y[j] + beta * c[cOff + j * stride];
+            }
+        }
+    }
+
+    /** {@code y[j] = x · M[j, 0..k)} for {@code j < rows}, M's rows {@code ld} apart. */
+    private void dotRows(float[] x, int xOff, int k, float[] mat, int mOff, int ld, int rows, float[] y) {
+        int grain = (int) Math.max(1, PARALLEL_MACS / Math.max(1, k));
+        Parallel.parallelFor(rows, grain, (j0, j1) -> {
+            for (int j = j0; j < j1; j++) {
+                y[j] = dotUncounted(x, xOff, mat, mOff + j * ld, k);
+            }
+        });
+    }
+
+    /** {@code y[j] = Σ_p x[p] · M[p, j]} for {@code j < cols}; M is {@code k × cols}, rows {@code ld} apart. */
+    private void vecMat(float[] x, int xOff, int k, float[] mat, int mOff, int ld, int cols, float[] y) {
+        int block = 4 * species().length();
+        int units = (cols + block - 1) / block;
+        int grain = (int) Math.max(1, PARALLEL_MACS / ((long) block * Math.max(1, k)));
+        Parallel.parallelFor(units, grain, (u0, u1) ->
+                vecMatRange(x, xOff, k, mat, mOff, ld, u0 * block, Math.min(u1 * block, cols), y));
+    }
+
+    private void vecMatRange(float[] x, int xOff, int k, float[] mat, int mOff, int ld,
+                             int from, int to, float[] y) {
+        VectorSpecies<Float> sp = species();
+        int vl = sp.length();
+        int j = from;
+        for (; j <= to - 4 * vl; j += 4 * vl) {
+            FloatVector s0 = FloatVector.zero(sp), s1 = FloatVector.zero(sp);
+            FloatVector s2 = FloatVector.zero(sp), s3 = FloatVector.zero(sp);
+            for (int p = 0, row = mOff + j; p < k; p++, row += ld) {
+                FloatVector xp = FloatVector.broadcast(sp, x[xOff + p]);
+                s0 = xp.fma(FloatVector.fromArray(sp, mat, row), s0);
+                s1 = xp.fma(FloatVector.fromArray(sp, mat, row + vl), s1);
+                s2 = xp.fma(FloatVector.fromArray(sp, mat, row + 2 * vl), s2);
+                s3 = xp.fma(FloatVector.fromArray(sp, mat, row + 3 * vl), s3);
+            }
+            s0.intoArray(y, j);
+            s1.intoArray(y, j + vl);
+            s2.intoArray(y, j + 2 * vl);
+            s3.intoArray(y, j + 3 * vl);
+        }
+        for (; j <= to - vl; j += vl) {
+            FloatVector s0 = FloatVector.zero(sp);
+            for (int p = 0, row = mOff + j; p < k; p++, row += ld) {
+                s0 = FloatVector.broadcast(sp, x[xOff + p]).fma(FloatVector.fromArray(sp, mat, row), s0);
+            }
+            s0.intoArray(y, j);
+        }
+        for (; j < to; j++) {
+            float s = 0f;
+            for (int p = 0, idx = mOff + j; p < k; p++, idx += ld) {
+                s += x[xOff + p] * mat[idx];
+            }
+            y[j] = s;
+        }
+    }
+}
