@@ -25,6 +25,16 @@ public final class Linear extends Module {
         return new Linear(in, out, Init.normal(rng, std, out, in), bias ? Tensor.zeros(out) : null);
     }
 
+    /** A Linear with the given initial {@code weight [out, in]} and {@code bias [out]} (null for none); both are kept, not copied. */
+    public static Linear of(Tensor weight, Tensor bias) {
+        if (weight.rank() != 2 || (bias != null && (bias.rank() != 1 || bias.dim(0) != weight.dim(0)))) {
+            throw new IllegalArgumentException("Linear needs weight [out, in] and bias [out], got "
+                    + java.util.Arrays.toString(weight.shape()) + " and "
+                    + (bias == null ? "none" : java.util.Arrays.toString(bias.shape())));
+        }
+        return new Linear(weight.dim(1), weight.dim(0), weight, bias);
+    }
+
     private Linear(int in, int out, Tensor weightInit, Tensor biasInit) {
         this.inFeatures = in;
         this.outFeatures = out;

@@ -2,6 +2,7 @@ package dev.joule.nn;
 
 import dev.joule.autograd.Ops;
 import dev.joule.autograd.Var;
+import dev.joule.tensor.Tensor;
 import java.util.random.RandomGenerator;
 
 /**
@@ -25,9 +26,18 @@ public final class MultiHeadAttention extends Module {
     private final Linear v;
     private final Linear out;
 
+    /**
+     * Initialised as PyTorch's {@code nn.MultiheadAttention}: q, k, v weights xavier-uniform over the fused
+     * {@code [3d, d]} in-projection (bound √(6/(d + 3d))), the output weight U(±1/√d), every bias zero.
+     */
     public MultiHeadAttention(int dModel, int heads, boolean causal, RandomGenerator rng) {
-        this(dModel, heads, causal, new Linear(dModel, dModel, true, rng), new Linear(dModel, dModel, true, rng),
-                new Linear(dModel, dModel, true, rng), new Linear(dModel, dModel, true, rng));
+        this(dModel, heads, causal, inProjection(dModel, rng), inProjection(dModel, rng), inProjection(dModel, rng),
+                Linear.of(Init.uniform(rng, Init.fanInBound(dModel), dModel, dModel), Tensor.zeros(dModel)));
+    }
+
+    private static Linear inProjection(int dModel, RandomGenerator rng) {
+        float bound = (float) Math.sqrt(6.0 / (dModel + 3 * dModel));
+        return Linear.of(Init.uniform(rng, bound, dModel, dModel), Tensor.zeros(dModel));
     }
 
     /** Projections supplied by the caller (e.g. with GPT-style normal initialisation). */

@@ -101,4 +101,32 @@ class ModuleTest {
     void attentionRejectsWidthNotDivisibleByHeads() {
         assertThrows(IllegalArgumentException.class, () -> new MultiHeadAttention(10, 3, false, new SplittableRandom(1)));
     }
+
+    @Test
+    void convolutionLayersKeepPyTorchShapes() {
+        SplittableRandom rng = new SplittableRandom(9);
+        Sequential cnn = new Sequential(new Conv2d(1, 4, 3, 1, 1, true, rng), Activation.relu(), new MaxPool2d(2));
+        assertArrayEquals(new int[] {2, 4, 14, 14}, cnn.forward(Var.constant(Tensor.zeros(2, 1, 28, 28))).shape());
+        assertEquals(4 * 9 + 4, cnn.parameterCount());
+        CausalConv1d conv = new CausalConv1d(6, 4, true, rng);
+        assertArrayEquals(new int[] {2, 5, 6}, conv.forward(Var.constant(Tensor.zeros(2, 5, 6))).shape());
+        assertEquals(List.of("weight", "bias"), List.copyOf(conv.namedParameters().keySet()));
+    }
+
+    @Test
+    void attentionInitMatchesTorchMultiheadAttention() {
+        MultiHeadAttention attn = new MultiHeadAttention(64, 4, false, new SplittableRandom(1));
+        var p = attn.namedParameters();
+        float xavier = (float) Math.sqrt(6.0 / 256);
+        for (String w : List.of("q.weight", "k.weight", "v.weight")) {
+            for (float x : p.get(w).value().toArray()) {
+                assertTrue(Math.abs(x) <= xavier, w);
+            }
+        }
+        for (String b : List.of("q.bias", "k.bias", "v.bias", "out.bias")) {
+            assertArrayEquals(new float[64], p.get(b).value().toArray(), b);
+        }
+        Var y = attn.forward(Var.constant(Tensor.full(0.5f, 2, 7, 64)));
+        assertArrayEquals(new int[] {2, 7, 64}, y.shape());
+    }
 }
