@@ -83,9 +83,10 @@ final class SoftmaxOps {
         for (int i = 0; i < n; i++) {
             sum += Math.exp(x[xo + i * stride] - max);
         }
-        float lse = max + (float) Math.log(sum);
+        // (x − max) − log Σ keeps the digits that max + log Σ would round away for large logits.
+        float logSum = (float) Math.log(sum);
         for (int i = 0; i < n; i++) {
-            y[yo + i * stride] = x[xo + i * stride] - lse;
+            y[yo + i * stride] = (x[xo + i * stride] - max) - logSum;
         }
     }
 

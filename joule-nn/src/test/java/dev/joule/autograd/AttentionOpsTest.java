@@ -1,0 +1,79 @@
+package dev.joule.autograd;
+
+import static dev.joule.autograd.GradCheck.randn;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.joule.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+class AttentionOpsTest {
+
+    /** softmax(q kᵀ / √dh) v per (b, h) in double, with the causal mask applied explicitly. */
+    private static double[] reference(double[] q, double[] k, double[] v, int heads, int tq, int tk, int dh, boolean causal) {
+        double[] out = new double[heads * tq * dh];
+        for (int h = 0; h < heads; h++) {
+            double[] s = new double[tq * tk];
+            Ref.matmul(q, h * tq * dh, false, k, h * tk * dh, true, s, 0, tq, tk, dh);
+            for (int i = 0; i < tq; i++) {
+                for (int j = 0; j < tk; j++) {
+                    s[i * tk + j] = causal && j > i ? Double.NEGATIVE_INFINITY : s[i * tk + j] / Math.sqrt(dh);
+                }
+            }
+            double[] p = Ref.softmaxRows(s, tk);
+            Ref.matmul(p, 0, false, v, h * tk * dh, false, out, h * tq * dh, tq, dh, tk);
+        }
+        return out;
+    }
+
+    @Test
+    void gradientsMatchReference() {
+        for (boolean causal : new boolean[] {false, true}) {
+            Tensor q = randn(81, 2, 2, 4, 3);
+            Tensor k = randn(82, 2, 2, 4, 3);
+            Tensor v = randn(83, 2, 2, 4, 3);
+            GradCheck.check("attention causal=" + causal, x -> Ops.attention(x[0], x[1], x[2], causal),
+                    a -> reference(a[0], a[1], a[2], 4, 4, 4, 3, causal), q, k, v);
+        }
+    }
+
+    @Test
+    void crossAttentionWithDifferentKeyLength() {
+        Tensor q = randn(84, 1, 2, 3, 4);
+        Tensor k = randn(85, 1, 2, 5, 4);
+        Tensor v = randn(86, 1, 2, 5, 4);
+        GradCheck.check("cross attention", x -> Ops.attention(x[0], x[1], x[2], false),
+                a -> reference(a[0], a[1], a[2], 2, 3, 5, 4, false), q, k, v);
+    }
+
+    @Test
+    void equalsExplicitCompositionOfOps() {
+        Tensor q = randn(87, 2, 2, 5, 4);
+        Tensor k = randn(88, 2, 2, 5, 4);
+        Tensor v = randn(89, 2, 2, 5, 4);
+        Var fused = Ops.attention(Var.constant(q), Var.constant(k), Var.constant(v), false);
+        Var scores = Ops.scale(Ops.matmul(Var.constant(q), Var.constant(k), false, true), 0.5f);
+        Var composed = Ops.matmul(Ops.softmax(scores, -1), Var.constant(v));
+        float[] a = fused.value().toArray();
+        float[] b = composed.value().toArray();
+        for (int i = 0; i < a.length; i++) {
+            assertEquals(b[i], a[i], 1e-5);
+        }
+    }
+
+    @Test
+    void causalOutputIgnoresFutureKeys() {
+        Tensor q = randn(90, 1, 1, 4, 2);
+        Tensor k = randn(91, 1, 1, 4, 2);
+        Tensor v = randn(92, 1, 1, 4, 2);
+        float[] before = Ops.attention(Var.constant(q), Var.constant(k), Var.constant(v), true).value().toArray();
+        k.set(50f, 0, 0, 3, 0);
+        v.set(-50f, 0, 0, 3, 1);
+        float[] after = Ops.attention(Var.constant(q), Var.constant(k), Var.constant(v), true).value().toArray();
+        for (int i = 0; i < 3 * 2; i++) {
+            assertEquals(before[i], after[i], 0f, "row " + i / 2 + " must not see key 3");
+        }
+        // The first query sees only the first key, so it returns the first value exactly.
+        assertEquals(v.get(0, 0, 0, 0), after[0], 1e-6);
+        assertEquals(v.get(0, 0, 0, 1), after[1], 1e-6);
+    }
+}
