@@ -1,0 +1,92 @@
+package dev.joule.energy.meter.cputime;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Reads process CPU time and resident memory from a {@code /proc} tree (injectable for tests).
+ *
+ * <p>CPU time of a process and all its descendants is its own ticks, plus cutime/cstime (the children
+ * it has already reaped, with theirs), plus every live descendant's own and reaped ticks. A process
+ * reaped between two scans moves from the live sum into its parent's cutime; {@link CpuTimeMeter}
+ * keeps the total monotone across that race.
+ */
+public final class ProcFs {
+    private final Path root;
+
+    public ProcFs(Path root) {
+        this.root = root;
+    }
+
+    public static ProcFs system() {
+        return new ProcFs(Path.of("/proc"));
+    }
+
+    public Optional<ProcStat> stat(long pid) {
+        try {
+            return Optional.of(ProcStat.parse(Files.readString(root.resolve(pid + "/stat"))));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Ticks and resident pages of a process tree. */
+    public record TreeUsage(long ticks, long residentPages, int processes) {}
+
+    /**
+     * Usage of {@code pid}'s tree.
+     *
+     * @param includeRoot whether the root process's own ticks and memory count (false for
+     *     {@code joule measure}, whose JVM is only the observer)
+     */
+    public TreeUsage treeUsage(long pid, boolean includeRoot) {
+        Optional<ProcStat> rootStat = stat(pid);
+        if (rootStat.isEmpty()) {
+            return new TreeUsage(0, 0, 0);
+        }
+        long ticks = rootStat.get().reapedChildTicks();
+        long pages = 0;
+        if (includeRoot) {
+            ticks += rootStat.get().ownTicks();
+            pages += rootStat.get().residentPages();
+        }
+        List<ProcStat> descendants = descendants(pid);
+        for (ProcStat d : descendants) {
+            ticks += d.ownTicks() + d.reapedChildTicks();
+            pages += d.residentPages();
+        }
+        return new TreeUsage(ticks, pages, descendants.size() + (includeRoot ? 1 : 0));
+    }
+
+    private List<ProcStat> descendants(long pid) {
+        Map<Long, List<ProcStat>> byParent = new HashMap<>();
+        try (Stream<Path> entries = Files.list(root)) {
+            entries.map(p -> p.getFileName().toString())
+                    .filter(name -> !name.isEmpty() && name.chars().allMatch(Character::isDigit))
+                    .forEach(name -> stat(Long.parseLong(name))
+                            .ifPresent(s -> byParent.computeIfAbsent(s.parentPid(), k -> new ArrayList<>()).add(s)));
+        } catch (IOException e) {
+            return List.of();
+        }
+        List<ProcStat> result = new ArrayList<>();
+        List<Long> frontier = new ArrayList<>(List.of(pid));
+        while (!frontier.isEmpty()) {
+            List<Long> next = new ArrayList<>();
+            for (long parent : frontier) {
+                for (ProcStat child : byParent.getOrDefault(parent, List.of())) {
+                    result.add(child);
+                    next.add(child.pid());
+                }
+            }
+            frontier = next;
+        }
+        return result;
+    }
+}
