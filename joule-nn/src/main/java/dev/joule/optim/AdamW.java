@@ -75,6 +75,7 @@ public final class AdamW implements Optimizer {
         float invSqrtBc2 = (float) (1 / Math.sqrt(bc2));
         float decay = decoupled ? 1f - lr * weightDecay : 1f;
         float l2 = decoupled ? 0f : weightDecay;
+        AdamUpdate.Coefficients c = new AdamUpdate.Coefficients(beta1, beta2, eps, stepSize, invSqrtBc2, decay, l2);
         for (int i = 0; i < slots.size(); i++) {
             Var p = slots.params[i];
             Tensor g = p.grad();
@@ -82,24 +83,7 @@ public final class AdamW implements Optimizer {
                 continue;
             }
             Tensor v = p.value();
-            update(v.data(), v.offset(), g.data(), g.offset(), expAvg[i], expAvgSq[i], stepSize, invSqrtBc2, decay, l2);
-        }
-    }
-
-    /** One flat pass over a parameter; the loop body is branch-free so the JIT can vectorise it. */
-    private void update(float[] p, int pOff, float[] g, int gOff, float[] m, float[] v, float stepSize,
-            float invSqrtBc2, float decay, float l2) {
-        float b1 = beta1;
-        float b2 = beta2;
-        float e = eps;
-        for (int j = 0, n = m.length; j < n; j++) {
-            float w = p[pOff + j];
-            float gj = g[gOff + j] + l2 * w;
-            float mj = b1 * m[j] + (1 - b1) * gj;
-            float vj = b2 * v[j] + (1 - b2) * gj * gj;
-            m[j] = mj;
-            v[j] = vj;
-            p[pOff + j] = w * decay - stepSize * mj / ((float) Math.sqrt(vj) * invSqrtBc2 + e);
+            AdamUpdate.apply(v.data(), v.offset(), g.data(), g.offset(), expAvg[i], expAvgSq[i], v.size(), c);
         }
     }
 
