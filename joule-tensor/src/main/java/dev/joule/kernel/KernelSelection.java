@@ -31,7 +31,7 @@ final class KernelSelection {
 
     private static Kernels choose() {
         String mode = System.getProperty("joule.kernels", "auto").trim().toLowerCase(Locale.ROOT);
-        String reason = scalarReason(mode);
+        String reason = scalarReason(mode, ModuleLayer.boot().findModule(MODULE).isPresent(), hasC2());
         Kernels chosen;
         if (reason == null) {
             chosen = VectorChoice.create(System.getProperty("joule.vector.bits"));
@@ -44,7 +44,7 @@ final class KernelSelection {
     }
 
     /** Why the scalar kernels must be used, or null when the vector kernels may be. */
-    private static String scalarReason(String mode) {
+    static String scalarReason(String mode, boolean vectorModulePresent, boolean c2) {
         switch (mode) {
             case "scalar":
                 return "forced by -Djoule.kernels=scalar";
@@ -55,10 +55,10 @@ final class KernelSelection {
                 throw new IllegalArgumentException("-Djoule.kernels must be auto, vector or scalar, got '"
                         + mode + "'");
         }
-        if (ModuleLayer.boot().findModule(MODULE).isEmpty()) {
+        if (!vectorModulePresent) {
             return MODULE + " not readable; add --add-modules " + MODULE;
         }
-        if (mode.equals("auto") && !hasC2()) {
+        if (mode.equals("auto") && !c2) {
             return "the Vector API is slow without the C2 compiler (VM: "
                     + System.getProperty("java.vm.name") + ")";
         }

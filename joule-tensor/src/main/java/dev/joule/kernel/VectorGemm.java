@@ -18,8 +18,8 @@ import jdk.incubator.vector.VectorSpecies;
  */
 abstract class VectorGemm extends VectorGemv {
     static final int MR = 6;
-    static final int KC = 256;
-    static final int MC = 96;
+    static final int KC = Integer.getInteger("joule.gemm.kc", 256);
+    static final int MC = Integer.getInteger("joule.gemm.mc", 96);
     /** A multiple of every panel width (2 × 4, 8 or 16 lanes). */
     static final int NC = 1024;
     /** Below this many MACs the packing overhead is not worth it. */
@@ -180,27 +180,39 @@ abstract class VectorGemm extends VectorGemv {
             c50 = a5.fma(b0, c50);
             c51 = a5.fma(b1, c51);
         }
-        put(c00, c, cIdx, mode, beta);
-        put(c01, c, cIdx + vl, mode, beta);
-        put(c10, c, cIdx + ldc, mode, beta);
-        put(c11, c, cIdx + ldc + vl, mode, beta);
-        put(c20, c, cIdx + 2 * ldc, mode, beta);
-        put(c21, c, cIdx + 2 * ldc + vl, mode, beta);
-        put(c30, c, cIdx + 3 * ldc, mode, beta);
-        put(c31, c, cIdx + 3 * ldc + vl, mode, beta);
-        put(c40, c, cIdx + 4 * ldc, mode, beta);
-        put(c41, c, cIdx + 4 * ldc + vl, mode, beta);
-        put(c50, c, cIdx + 5 * ldc, mode, beta);
-        put(c51, c, cIdx + 5 * ldc + vl, mode, beta);
-    }
-
-    private void put(FloatVector acc, float[] c, int idx, int mode, float beta) {
         if (mode == STORE) {
-            acc.intoArray(c, idx);
-        } else if (mode == ADD) {
-            FloatVector.fromArray(species(), c, idx).add(acc).intoArray(c, idx);
+            c00.intoArray(c, cIdx);
+            c01.intoArray(c, cIdx + vl);
+            c10.intoArray(c, cIdx + ldc);
+            c11.intoArray(c, cIdx + ldc + vl);
+            c20.intoArray(c, cIdx + 2 * ldc);
+            c21.intoArray(c, cIdx + 2 * ldc + vl);
+            c30.intoArray(c, cIdx + 3 * ldc);
+            c31.intoArray(c, cIdx + 3 * ldc + vl);
+            c40.intoArray(c, cIdx + 4 * ldc);
+            c41.intoArray(c, cIdx + 4 * ldc + vl);
+            c50.intoArray(c, cIdx + 5 * ldc);
+            c51.intoArray(c, cIdx + 5 * ldc + vl);
         } else {
-            FloatVector.fromArray(species(), c, idx).fma(FloatVector.broadcast(species(), beta), acc).intoArray(c, idx);
+            // C = C * scale + acc; scale 1 is an exact add.
+            FloatVector sc = FloatVector.broadcast(sp, mode == ADD ? 1f : beta);
+            FloatVector.fromArray(sp, c, cIdx).fma(sc, c00).intoArray(c, cIdx);
+            FloatVector.fromArray(sp, c, cIdx + vl).fma(sc, c01).intoArray(c, cIdx + vl);
+            int r = cIdx + ldc;
+            FloatVector.fromArray(sp, c, r).fma(sc, c10).intoArray(c, r);
+            FloatVector.fromArray(sp, c, r + vl).fma(sc, c11).intoArray(c, r + vl);
+            r += ldc;
+            FloatVector.fromArray(sp, c, r).fma(sc, c20).intoArray(c, r);
+            FloatVector.fromArray(sp, c, r + vl).fma(sc, c21).intoArray(c, r + vl);
+            r += ldc;
+            FloatVector.fromArray(sp, c, r).fma(sc, c30).intoArray(c, r);
+            FloatVector.fromArray(sp, c, r + vl).fma(sc, c31).intoArray(c, r + vl);
+            r += ldc;
+            FloatVector.fromArray(sp, c, r).fma(sc, c40).intoArray(c, r);
+            FloatVector.fromArray(sp, c, r + vl).fma(sc, c41).intoArray(c, r + vl);
+            r += ldc;
+            FloatVector.fromArray(sp, c, r).fma(sc, c50).intoArray(c, r);
+            FloatVector.fromArray(sp, c, r + vl).fma(sc, c51).intoArray(c, r + vl);
         }
     }
 }
