@@ -13,6 +13,9 @@ import picocli.CommandLine.Spec;
         description = "Energy-efficient deep learning on the JVM: measure, replace, compress, keep it down.",
         subcommands = {
             InfoCommand.class,
+            TrainCommand.class,
+            EvalCommand.class,
+            GenerateCommand.class,
         })
 public final class JouleCommand implements Runnable {
     @Spec

@@ -81,6 +81,11 @@ public final class CharCorpus {
         return sb.toString();
     }
 
+    /** The text of a UTF-8 file, strictly decoded (a malformed byte is a {@link DataFormatException}). */
+    public static String readText(Path file) {
+        return readUtf8(file);
+    }
+
     static String readUtf8(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new DatasetNotFoundException("corpus file " + file + " not found; pass an existing UTF-8 text file with --corpus");
