@@ -6,7 +6,7 @@ import java.util.SplittableRandom;
 
 /** Builds models by architecture name from a {@link ModelConfig}; the CLI and checkpoint loader go through here. */
 public final class ModelRegistry {
-    private static final List<String> NAMES = List.of("mlp", "transformer");
+    private static final List<String> NAMES = List.of("mlp", "transformer", "cnn");
 
     private ModelRegistry() {}
 
@@ -31,6 +31,13 @@ public final class ModelRegistry {
                             + "'; it classifies fashion-mnist images, use --model transformer for token tasks");
                 }
                 yield new MlpModel(cfg, rng);
+            }
+            case "cnn" -> {
+                if (!images) {
+                    throw new UnknownModelException("model 'cnn' does not support task '" + cfg.task()
+                            + "'; it classifies fashion-mnist images, use --model transformer for token tasks");
+                }
+                yield new CnnModel(cfg, rng);
             }
             case "transformer" -> images ? new TransformerClassifier(cfg, rng) : new CharTransformer(cfg, rng);
             default -> throw new UnknownModelException(cfg.architecture(), NAMES);

@@ -65,6 +65,15 @@ class ModelsTest {
     }
 
     @Test
+    void cnnHasTheReferenceCountAndShape() {
+        Model m = ModelRegistry.create(ModelConfig.fashionMnist("cnn"), 1);
+        assertEquals((16 * 9 + 16) + (32 * 16 * 9 + 32) + (1568 * 10 + 10), m.parameterCount());
+        assertEquals(20_490, m.parameterCount());
+        assertEquals(28 * 28 * 16 * 9 + 14 * 14 * 32 * 16 * 9 + 1568 * 10, m.macsPerInference());
+        assertArrayEquals(new int[] {2, 10}, m.forward(images(2, 3)).shape());
+    }
+
+    @Test
     void sameSeedSameWeights() {
         ModelConfig cfg = ModelConfig.fashionMnist("transformer");
         var a = ModelRegistry.create(cfg, 42).namedParameters();
@@ -78,7 +87,7 @@ class ModelsTest {
     void unknownModelListsTheKnownOnes() {
         ModelConfig cfg = ModelConfig.defaults("xyz", "fashion-mnist", 28, 28, 0, 10);
         UnknownModelException e = assertThrows(UnknownModelException.class, () -> ModelRegistry.create(cfg, 1));
-        assertEquals("unknown model 'xyz'; known models: mlp, transformer", e.getMessage());
+        assertEquals("unknown model 'xyz'; known models: mlp, transformer, cnn", e.getMessage());
         assertTrue(ModelRegistry.names().contains("mlp"));
     }
 

@@ -48,6 +48,21 @@ class OverfitTest {
     }
 
     @Test
+    void cnnOverfitsABatch() {
+        Model m = ModelRegistry.create(ModelConfig.fashionMnist("cnn"), 3);
+        SplittableRandom rng = new SplittableRandom(9);
+        float[] d = new float[8 * 28 * 28];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = (float) rng.nextDouble();
+        }
+        int[] y = {0, 1, 2, 3, 4, 5, 6, 7};
+        Tensor x = Tensor.of(d, 8, 28, 28);
+        float initial = Ops.crossEntropy(m.forward(x), y, 0f).value().item();
+        float last = train(m, x, y, 30, 3e-3f);
+        assertTrue(last < 0.25f * initial, "loss " + initial + " -> " + last);
+    }
+
+    @Test
     void tinyCharTransformerMemorisesASequence() {
         Model m = ModelRegistry.create(ModelConfig.charLm("transformer", 7, 12).withShape(16, 2, 1, 32), 4);
         float[] ids = {0, 1, 2, 3, 4, 5, 6, 0, 1, 2, 3, 4};
