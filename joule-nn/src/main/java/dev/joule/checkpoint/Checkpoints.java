@@ -45,6 +45,9 @@ public final class Checkpoints {
         Path target = dir.toAbsolutePath().normalize();
         Path tmp = sibling(target, ".tmp");
         Path old = sibling(target, ".old");
+        for (Path p : new Path[] {target, tmp, old}) {
+            checkOnlyCheckpointFiles(p);
+        }
         AtomicFiles.deleteTree(tmp);
         Files.createDirectories(tmp);
         SafeTensors.write(tmp.resolve(MODEL_FILE), ckpt.weights(), Map.of("format", "pt", "producer", "joule"));
@@ -131,6 +134,30 @@ public final class Checkpoints {
         }
         throw new CheckpointException("no checkpoint in " + dir + " (" + CONFIG_FILE
                 + " missing); train one with: joule train ... --out " + dir);
+    }
+
+    /**
+     * Saving replaces and deletes these directories, so they must hold nothing but checkpoint files:
+     * {@code --out ~} must never delete a home directory.
+     */
+    private static void checkOnlyCheckpointFiles(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new CheckpointException(dir + " exists and is not a directory; choose another checkpoint directory");
+        }
+        java.util.Set<String> known = java.util.Set.of(MODEL_FILE, OPTIMIZER_FILE, TRAINER_FILE, CONFIG_FILE);
+        try (var entries = Files.list(dir)) {
+            for (Path p : entries.toList()) {
+                String name = p.getFileName().toString();
+                boolean ours = known.contains(name) || (name.startsWith(".") && name.endsWith(".tmp"));
+                if (!ours || !Files.isRegularFile(p)) {
+                    throw new CheckpointException(dir + " holds '" + name + "', which is not part of a Joule checkpoint;"
+                            + " refusing to replace it: choose an empty or new checkpoint directory");
+                }
+            }
+        }
     }
 
     private static void checkFormat(Path configFile, JsonNode config) {

@@ -4,7 +4,7 @@ import java.util.SplittableRandom;
 
 /**
  * Epochs over a {@link Dataset}: a fresh seeded permutation per epoch, cut into batches; the last
- * partial batch is dropped so every step sees the same batch size.
+ * batch of an epoch holds the remainder (PyTorch's DataLoader default), so an epoch sees every example.
  */
 public final class ShuffledBatches implements BatchStream {
     private final Dataset dataset;
@@ -17,10 +17,6 @@ public final class ShuffledBatches implements BatchStream {
         if (batchSize <= 0) {
             throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
         }
-        if (dataset.size() < batchSize) {
-            throw new IllegalArgumentException("batch size " + batchSize + " exceeds the data set's "
-                    + dataset.size() + " examples; use a smaller --batch or a larger --limit");
-        }
         this.dataset = dataset;
         this.batchSize = batchSize;
         this.seed = seed;
@@ -28,7 +24,7 @@ public final class ShuffledBatches implements BatchStream {
 
     @Override
     public long batchesPerEpoch() {
-        return dataset.size() / batchSize;
+        return (dataset.size() + batchSize - 1) / batchSize;
     }
 
     @Override
@@ -42,8 +38,9 @@ public final class ShuffledBatches implements BatchStream {
             throw new IndexOutOfBoundsException("batch " + index + " of an epoch of " + batchesPerEpoch());
         }
         int[] order = order(epoch);
-        int[] idx = new int[batchSize];
-        System.arraycopy(order, (int) index * batchSize, idx, 0, batchSize);
+        int from = (int) index * batchSize;
+        int[] idx = new int[Math.min(batchSize, order.length - from)];
+        System.arraycopy(order, from, idx, 0, idx.length);
         return dataset.batch(idx);
     }
 

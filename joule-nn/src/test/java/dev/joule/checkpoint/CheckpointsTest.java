@@ -76,6 +76,19 @@ class CheckpointsTest {
     }
 
     @Test
+    void neverReplacesADirectoryWithOtherFiles() throws Exception {
+        Path home = root.resolve("home");
+        Files.createDirectories(home);
+        Files.writeString(home.resolve("thesis.tex"), "precious");
+        CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoints.save(home, sample(1f)));
+        assertTrue(e.getMessage().contains("thesis.tex"), e.getMessage());
+        assertEquals("precious", Files.readString(home.resolve("thesis.tex")));
+        Path empty = Files.createDirectories(root.resolve("empty"));
+        Checkpoints.save(empty, sample(1f));
+        assertTrue(Checkpoints.exists(empty));
+    }
+
+    @Test
     void missingCheckpointSaysHowToMakeOne() {
         CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoints.load(root.resolve("none")));
         assertTrue(e.getMessage().contains("no checkpoint in") && e.getMessage().contains("joule train"), e.getMessage());

@@ -14,7 +14,8 @@ class ShuffledBatchesTest {
     void eachEpochIsAPermutationAndSeeded() {
         ShuffledBatches a = new ShuffledBatches(task, 10, 42);
         ShuffledBatches b = new ShuffledBatches(task, 10, 42);
-        assertEquals(10, a.batchesPerEpoch());
+        assertEquals(11, a.batchesPerEpoch(), "103 examples: 10 full batches and one of 3");
+        assertEquals(3, a.batch(0, 10).size());
         int[] order0 = a.order(0).clone();
         assertArrayEquals(order0, b.order(0));
         int[] sorted = order0.clone();
