@@ -49,12 +49,12 @@ final class GemmPacking {
         }
     }
 
-    /** Packs {@code op(B)[p0 .. p0+kc, j0 .. j0+nc]} into {@code dst} as panels of {@code nr} columns. */
+    /** Packs {@code op(B)[p0 .. p0+kc, j0 .. j0+nc]} into {@code dst} from {@code dstOff} as panels of {@code nr} columns. */
     static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int j0,
-                      int kc, int nc, int nr, float[] dst) {
+                      int kc, int nc, int nr, float[] dst, int dstOff) {
         for (int panel = 0, col0 = 0; col0 < nc; panel++, col0 += nr) {
             int cols = Math.min(nr, nc - col0);
-            int base = panel * kc * nr;
+            int base = dstOff + panel * kc * nr;
             if (transB) {
                 for (int j = 0; j < cols; j++) {
                     int src = bOff + (j0 + col0 + j) * ldb + p0;

@@ -2,15 +2,16 @@ package dev.joule.kernel;
 
 /**
  * Per-thread buffers for packed gemm operands, allocated once per thread and reused, so the hot
- * path allocates nothing. Sized for the largest blocks ({@link VectorGemm#MC} × {@link VectorGemm#KC}
- * and {@link VectorGemm#KC} × {@link VectorGemm#NC}) and the widest panel (2 × 16 lanes).
+ * path allocates nothing once warm. Packed A is sized for the largest block
+ * ({@link VectorGemm#MC} × {@link VectorGemm#KC}); packed B and the gemv vectors grow to the
+ * largest problem seen; the tile fits the widest panel (2 × 16 lanes).
  */
 final class GemmScratch {
     private static final int MAX_NR = 32;
     private static final ThreadLocal<GemmScratch> PER_THREAD = ThreadLocal.withInitial(GemmScratch::new);
 
     final float[] packedA = new float[VectorGemm.MC * VectorGemm.KC];
-    final float[] packedB = new float[VectorGemm.KC * VectorGemm.NC];
+    private float[] packedB = new float[VectorGemm.KC * 64];
     final float[] tile = new float[VectorGemm.MR * MAX_NR];
     private float[] x = new float[256];
     private float[] y = new float[256];
@@ -19,6 +20,14 @@ final class GemmScratch {
 
     static GemmScratch get() {
         return PER_THREAD.get();
+    }
+
+    /** Room for a packed B of at least {@code length} floats (contents undefined); grows, never shrinks. */
+    float[] packedB(int length) {
+        if (packedB.length < length) {
+            packedB = new float[Math.max(length, packedB.length + packedB.length / 2)];
+        }
+        return packedB;
     }
 
     /** A gemv input vector of at least {@code length} floats (contents undefined); grows, never shrinks. */

@@ -9,10 +9,11 @@ import jdk.incubator.vector.VectorSpecies;
  * output split across {@link Parallel}'s threads. Tiny problems take the scalar loops and
  * matrix-vector shapes ({@code m == 1} or {@code n == 1}) take {@link VectorGemv}.
  *
- * <p>Blocking (Goto's scheme): for each {@value #NC}-column block of B and {@value #KC}-deep slice
- * of k, B is packed once (it stays in L2/L3); for each {@value #MC}-row block of A, A is packed
- * (L2); then each B panel ({@code KC × 2 vectors}, L1) meets every A panel. The k order is the
- * same whatever the thread count, so results do not depend on it.
+ * <p>Blocking (after Goto and BLIS): B is packed once per call into full-depth panels of two
+ * vectors' width (for a tall C by all threads together, then shared). Each row band of C walks
+ * {@value #NC}-column blocks and {@value #KC}-deep slices of k; for each {@value #MC}-row block, A
+ * is packed (it stays in L2) and meets every B panel slice ({@code KC × 2 vectors}, L1). The k
+ * order is the same whatever the thread count, so results do not depend on it.
  *
  * <p>The species comes from {@link #species()} (see {@link VectorPrimitives}).
  */
@@ -24,8 +25,12 @@ abstract class VectorGemm extends VectorGemv {
     static final int NC = 1024;
     /** Below this many MACs the packing overhead is not worth it. */
     private static final long TINY_MACS = 512;
-    /** Each thread's share of a parallel gemm is at least about this many MACs. */
-    static final long PARALLEL_MACS = 1 << 17;
+    /** Packed B is built in column blocks of at most this many floats (8 MiB). */
+    private static final long MAX_PACKED_B = 1 << 21;
+    /** Each thread packs at least about this many floats of B. */
+    private static final int PACK_PER_THREAD = 1 << 16;
+    /** Each thread's share of a parallel gemm is at least this many MACs (~20 µs), so waking a worker costs little. */
+    static final long PARALLEL_MACS = 1 << 20;
 
     private static final int STORE = 0;
     private static final int ADD = 1;
@@ -65,74 +70,102 @@ abstract class VectorGemm extends VectorGemv {
         });
     }
 
-    /** Splits C into row bands (or column bands when it is wide) that run the blocked gemm in parallel. */
+    /**
+     * Tall C: B is packed once, by all threads together, then row bands of C run in parallel.
+     * Wide C: column bands run in parallel, each packing its own slice of B.
+     */
     private void gemmParallel(boolean transA, boolean transB, int m, int n, int k,
                               float[] a, int aOff, int lda,
                               float[] b, int bOff, int ldb,
                               float beta, float[] c, int cOff, int ldc) {
         int nr = 2 * species().length();
+        int blockCols = Math.max(nr, (int) (MAX_PACKED_B / k) / nr * nr);
         if (m >= n) {
             int units = (m + MR - 1) / MR;
             int grain = (int) Math.max(1, PARALLEL_MACS / ((long) MR * n * k));
-            Parallel.parallelFor(units, grain, (u0, u1) -> {
-                int r0 = u0 * MR;
-                int r1 = Math.min(u1 * MR, m);
-                blocked(transA, transB, r1 - r0, n, k, a, aOff + (transA ? r0 : r0 * lda), lda,
-                        b, bOff, ldb, beta, c, cOff + r0 * ldc, ldc);
-            });
+            for (int j0 = 0; j0 < n; j0 += blockCols) {
+                int cols = Math.min(blockCols, n - j0);
+                float[] pb = packBParallel(transB, b, bOff + (transB ? j0 * ldb : j0), ldb, k, cols, nr);
+                int cBlock = cOff + j0;
+                Parallel.parallelFor(units, grain, (u0, u1) -> {
+                    int r0 = u0 * MR;
+                    int r1 = Math.min(u1 * MR, m);
+                    blocked(transA, r1 - r0, cols, k, a, aOff + (transA ? r0 : r0 * lda), lda,
+                            pb, beta, c, cBlock + r0 * ldc, ldc);
+                });
+            }
         } else {
             int units = (n + nr - 1) / nr;
             int grain = (int) Math.max(1, PARALLEL_MACS / ((long) nr * m * k));
             Parallel.parallelFor(units, grain, (u0, u1) -> {
-                int c0 = u0 * nr;
                 int c1 = Math.min(u1 * nr, n);
-                blocked(transA, transB, m, c1 - c0, k, a, aOff, lda,
-                        b, bOff + (transB ? c0 * ldb : c0), ldb, beta, c, cOff + c0, ldc);
+                for (int j0 = u0 * nr; j0 < c1; j0 += blockCols) {
+                    int cols = Math.min(blockCols, c1 - j0);
+                    float[] pb = GemmScratch.get().packedB(packedBLength(k, cols, nr));
+                    GemmPacking.packB(transB, b, bOff + (transB ? j0 * ldb : j0), ldb, 0, 0, k, cols, nr, pb, 0);
+                    blocked(transA, m, cols, k, a, aOff, lda, pb, beta, c, cOff + j0, ldc);
+                }
             });
         }
     }
 
-    /** The single-threaded blocked gemm over one band of C. */
-    private void blocked(boolean transA, boolean transB, int m, int n, int k,
-                         float[] a, int aOff, int lda,
-                         float[] b, int bOff, int ldb,
-                         float beta, float[] c, int cOff, int ldc) {
-        int nr = 2 * species().length();
+    private static int packedBLength(int k, int cols, int nr) {
+        return k * ((cols + nr - 1) / nr) * nr;
+    }
+
+    /** Packs {@code op(B)[0..k, 0..cols]} as full-depth panels, the panels split across threads. */
+    private static float[] packBParallel(boolean transB, float[] b, int bOff, int ldb, int k, int cols, int nr) {
+        float[] pb = GemmScratch.get().packedB(packedBLength(k, cols, nr));
+        int panels = (cols + nr - 1) / nr;
+        int grain = Math.max(1, PACK_PER_THREAD / (k * nr));
+        Parallel.parallelFor(panels, grain, (q0, q1) -> {
+            int j0 = q0 * nr;
+            int j1 = Math.min(q1 * nr, cols);
+            GemmPacking.packB(transB, b, bOff, ldb, 0, j0, k, j1 - j0, nr, pb, q0 * k * nr);
+        });
+        return pb;
+    }
+
+    /**
+     * One band of C ({@code m × n}) against packed B ({@code pb}: full-depth panels of {@code nr}
+     * columns, panel {@code q} at {@code q · k · nr}); packs A block by block.
+     */
+    private void blocked(boolean transA, int m, int n, int k, float[] a, int aOff, int lda,
+                         float[] pb, float beta, float[] c, int cOff, int ldc) {
         GemmScratch s = GemmScratch.get();
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                GemmPacking.packB(transB, b, bOff, ldb, pc, jc, kc, nc, nr, s.packedB);
                 int mode = pc > 0 || beta == 1f ? ADD : beta == 0f ? STORE : SCALE_ADD;
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
                     GemmPacking.packA(transA, a, aOff, lda, ic, pc, mc, kc, MR, s.packedA);
-                    macroKernel(s, mc, nc, kc, c, cOff + ic * ldc + jc, ldc, mode, beta);
+                    macroKernel(s, pb, jc, pc, k, mc, nc, kc, c, cOff + ic * ldc + jc, ldc, mode, beta);
                 }
             }
         }
     }
 
-    /** Every A panel against every B panel of the packed blocks; edge tiles go through a scratch tile. */
-    private void macroKernel(GemmScratch s, int mc, int nc, int kc, float[] c, int cOff, int ldc,
-                             int mode, float beta) {
+    /** Every A panel against every B panel of the block; edge tiles go through a scratch tile. */
+    private void macroKernel(GemmScratch s, float[] pb, int jc, int pc, int k, int mc, int nc, int kc,
+                             float[] c, int cOff, int ldc, int mode, float beta) {
         int nr = 2 * species().length();
         for (int jr = 0; jr < nc; jr += nr) {
             int cols = Math.min(nr, nc - jr);
-            int bBase = (jr / nr) * kc * nr;
+            int bBase = (jc + jr) / nr * k * nr + pc * nr;
             for (int ir = 0; ir < mc; ir += MR) {
                 int rows = Math.min(MR, mc - ir);
                 int aBase = (ir / MR) * kc * MR;
                 int cIdx = cOff + ir * ldc + jr;
                 if (rows == MR && cols == nr) {
-                    microKernel(s.packedA, aBase, s.packedB, bBase, kc, c, cIdx, ldc, mode, beta);
+                    microKernel(s.packedA, aBase, pb, bBase, kc, c, cIdx, ldc, mode, beta);
                 } else {
                     float[] tile = s.tile;
                     for (int r = 0; r < rows; r++) {
                         System.arraycopy(c, cIdx + r * ldc, tile, r * nr, cols);
                     }
-                    microKernel(s.packedA, aBase, s.packedB, bBase, kc, tile, 0, nr, mode, beta);
+                    microKernel(s.packedA, aBase, pb, bBase, kc, tile, 0, nr, mode, beta);
                     for (int r = 0; r < rows; r++) {
                         System.arraycopy(tile, r * nr, c, cIdx + r * ldc, cols);
                     }

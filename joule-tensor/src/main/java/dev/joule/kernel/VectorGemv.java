@@ -15,7 +15,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 abstract class VectorGemv extends VectorPrimitives {
     /** Each thread's share of a parallel matrix-vector product is at least about this many MACs. */
-    private static final long PARALLEL_MACS = 1 << 16;
+    private static final long PARALLEL_MACS = 1 << 18;
 
     final void gemv(boolean transA, boolean transB, int m, int n, int k,
                     float[] a, int aOff, int lda,

@@ -64,7 +64,7 @@ class GemmDifferentialTest {
     @MethodSource("widths")
     void largeGemmMatchesScalarAndIsThreadCountInvariant(VectorKernels kernels) {
         SplittableRandom rnd = new SplittableRandom(3);
-        for (int[] s : new int[][] {{257, 129, 300}, {70, 513, 65}}) {
+        for (int[] s : new int[][] {{257, 129, 300}, {70, 513, 65}, {7, 1100, 2000}}) {
             Parallel.setThreads(2);
             Problem p = Problem.random(rnd, s[0], s[1], s[2], true, false, 0.5f);
             float[] two = p.run(kernels);
@@ -88,8 +88,9 @@ class GemmDifferentialTest {
     @ParameterizedTest
     @MethodSource("widths")
     void batchedGemmEqualsOneGemmPerEntry(VectorKernels kernels) {
+        Parallel.setThreads(2);
         SplittableRandom rnd = new SplittableRandom(5);
-        int batch = 9, m = 28, n = 28, k = 16;
+        int batch = 200, m = 28, n = 28, k = 16;
         float[] a = randomArray(rnd, batch * m * k);
         float[] b = randomArray(rnd, batch * n * k);
         float[] batched = new float[batch * m * n];
