@@ -125,25 +125,42 @@ final class ActivationOps {
         });
     }
 
-    /** Exact GELU, x · Φ(x) with Φ the normal CDF via erf (PyTorch's default {@code approximate='none'}). */
+    /**
+     * Exact GELU, x · Φ(x) with Φ the normal CDF via erf (PyTorch's default {@code approximate='none'}).
+     * Φ is saved for the backward, which then needs one exponential per element for φ.
+     */
     static Var gelu(Var a) {
-        return unary(a, new Pointwise() {
-            public void forward(float[] x, int xo, float[] out, int n) {
-                for (int i = 0; i < n; i++) {
-                    double v = x[xo + i];
-                    out[i] = (float) (0.5 * v * (1.0 + Erf.erf(v * INV_SQRT2)));
-                }
+        Tensor av = a.value();
+        float[] x = av.data();
+        int xo = av.offset();
+        int n = av.size();
+        float[] out = new float[n];
+        float[] cdf = new float[n];
+        boolean vector = GeluVector.available();
+        if (vector) {
+            GeluVector.forward(x, xo, out, cdf, n);
+        } else {
+            for (int i = 0; i < n; i++) {
+                double v = x[xo + i];
+                double phi = 0.5 * (1.0 + Erf.erf(v * INV_SQRT2));
+                cdf[i] = (float) phi;
+                out[i] = (float) (v * phi);
             }
-
-            public void backward(float[] x, int xo, float[] out, float[] g, int go, float[] dx, int dxo, int n) {
-                for (int i = 0; i < n; i++) {
-                    double v = x[xo + i];
-                    double cdf = 0.5 * (1.0 + Erf.erf(v * INV_SQRT2));
-                    double pdf = INV_SQRT_2PI * Math.exp(-0.5 * v * v);
-                    dx[dxo + i] += (float) (g[go + i] * (cdf + v * pdf));
-                }
+        }
+        return Var.op(Tensor.of(out, a.shape()), g -> {
+            Tensor ga = a.gradBuffer();
+            if (vector) {
+                GeluVector.backward(x, xo, cdf, g.data(), g.offset(), ga.data(), ga.offset(), n);
+                return;
             }
-        });
+            float[] gd = g.data();
+            float[] dx = ga.data();
+            for (int i = 0; i < n; i++) {
+                double v = x[xo + i];
+                double pdf = INV_SQRT_2PI * Math.exp(-0.5 * v * v);
+                dx[ga.offset() + i] += (float) (gd[g.offset() + i] * (cdf[i] + v * pdf));
+            }
+        }, a);
     }
 
     /** GELU with the tanh approximation (PyTorch {@code approximate='tanh'}, GPT-2). */

@@ -3,6 +3,7 @@ package dev.joule.autograd;
 import static dev.joule.autograd.OpSupport.wants;
 
 import dev.joule.kernel.Kernels;
+import dev.joule.kernel.Parallel;
 import dev.joule.tensor.ShapeException;
 import dev.joule.tensor.Tensor;
 import java.util.Arrays;
@@ -16,7 +17,8 @@ import java.util.Arrays;
  *                dq += dS·k,  dk += dSᵀ·q
  * </pre>
  * Only P is saved ({@code [B, H, Tq, Tk]}); every product is a {@link Kernels#gemm} call on
- * offsets into the contiguous q, k, v, so no intermediate nodes or copies are made.
+ * offsets into the contiguous q, k, v, so no intermediate nodes or copies are made. The (b, h)
+ * problems run in parallel on {@link Parallel}'s pool.
  */
 final class AttentionOps {
     private AttentionOps() {}
@@ -38,19 +40,28 @@ final class AttentionOps {
         Tensor qv = q.value();
         Tensor kv = k.value();
         Tensor vv = v.value();
-        for (int h = 0; h < geo.heads; h++) {
-            geo.forwardHead(h, qv, kv, vv, probs, out);
-        }
-        return Var.op(out, g -> {
-            float[] dp = new float[geo.tq * geo.tk];
-            for (int h = 0; h < geo.heads; h++) {
-                geo.backwardHead(h, q, k, v, probs, g, dp);
+        // Heads are independent and each writes only its own slices, so chunking cannot change results.
+        Parallel.parallelFor(geo.heads, geo.grain(), (from, to) -> {
+            for (int h = from; h < to; h++) {
+                geo.forwardHead(h, qv, kv, vv, probs, out);
             }
-        }, q, k, v);
+        });
+        return Var.op(out, g -> Parallel.parallelFor(geo.heads, geo.grain(), (from, to) -> {
+            float[] ds = new float[geo.tq * geo.tk];
+            for (int h = from; h < to; h++) {
+                geo.backwardHead(h, q, k, v, probs, g, ds);
+            }
+        }), q, k, v);
     }
 
     /** Sizes of one attention call: {@code heads} = B·H independent (b, h) problems. */
     private record Geometry(int heads, int tq, int tk, int dh, boolean causal, float scale) {
+
+        /** Heads per parallel chunk: enough that a chunk does at least ~256k multiply-adds. */
+        int grain() {
+            long perHead = 2L * tq * tk * dh;
+            return (int) Math.max(1, Math.min(heads, (1L << 18) / Math.max(perHead, 1)));
+        }
 
         /** Keys visible from query row i: all of them, or the first i + 1 under the causal mask. */
         int visible(int i) {
@@ -67,10 +78,8 @@ final class AttentionOps {
             for (int i = 0; i < tq; i++) {
                 int row = pOff + i * tk;
                 int len = visible(i);
-                for (int j = 0; j < len; j++) {
-                    probs[row + j] *= scale;
-                }
-                SoftmaxOps.softmaxRow(probs, row, probs, row, len, 1);
+                kern.scale(scale, probs, row, probs, row, len);
+                kern.softmaxInPlace(probs, row, len);
                 Arrays.fill(probs, row + len, row + tk, 0f);
             }
             kern.gemm(false, false, tq, dh, tk, probs, pOff, tk, v.data(), vOff, dh,
@@ -99,10 +108,7 @@ final class AttentionOps {
                 int row = i * tk;
                 int p = pOff + i * tk;
                 int len = visible(i);
-                float dot = 0f;
-                for (int j = 0; j < len; j++) {
-                    dot += ds[row + j] * probs[p + j];
-                }
+                float dot = kern.dot(ds, row, probs, p, len);
                 for (int j = 0; j < len; j++) {
                     ds[row + j] = probs[p + j] * (ds[row + j] - dot) * scale;
                 }

@@ -49,6 +49,30 @@ class ActivationOpsTest {
     }
 
     @Test
+    void vectorGeluMatchesDoubleReference() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(GeluVector.available(), "vector kernels not active");
+        int n = 4099;
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = -10f + 20f * i / (n - 1);
+        }
+        float[] out = new float[n];
+        float[] cdf = new float[n];
+        GeluVector.forward(x, 0, out, cdf, n);
+        float[] g = new float[n];
+        java.util.Arrays.fill(g, 1f);
+        float[] dx = new float[n];
+        GeluVector.backward(x, 0, cdf, g, 0, dx, 0, n);
+        for (int i = 0; i < n; i++) {
+            double phi = 0.5 * (1 + Ref.erf(x[i] / Math.sqrt(2)));
+            double pdf = Math.exp(-0.5 * x[i] * x[i]) / Math.sqrt(2 * Math.PI);
+            assertEquals(phi, cdf[i], 1e-6, "Φ(" + x[i] + ")");
+            assertEquals(x[i] * phi, out[i], 1e-6 * (1 + Math.abs(x[i])), "gelu(" + x[i] + ")");
+            assertEquals(phi + x[i] * pdf, dx[i], 2e-6 * (1 + Math.abs(x[i])), "gelu'(" + x[i] + ")");
+        }
+    }
+
+    @Test
     void geluMatchesPyTorchValues() {
         // x · Φ(x) from normal-CDF values: Φ(-3) = 0.0013499, Φ(-1) = 0.1586553, Φ(0.5) = 0.6914625, Φ(2) = 0.9772499
         Var y = Ops.gelu(Var.constant(Tensor.of(new float[] {-3f, -1f, 0.5f, 2f}, 4)));
