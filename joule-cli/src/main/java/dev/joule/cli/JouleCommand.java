@@ -16,6 +16,8 @@ import picocli.CommandLine.Spec;
             TrainCommand.class,
             EvalCommand.class,
             GenerateCommand.class,
+            MeasureCommand.class,
+            RunsCommand.class,
         })
 public final class JouleCommand implements Runnable {
     @Spec

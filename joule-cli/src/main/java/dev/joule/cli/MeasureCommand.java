@@ -1,0 +1,168 @@
+package dev.joule.cli;
+
+import dev.joule.energy.carbon.CarbonIntensityTable;
+import dev.joule.energy.carbon.CarbonSettings;
+import dev.joule.energy.meter.EnergyMeter;
+import dev.joule.energy.meter.MeterOptions;
+import dev.joule.energy.meter.MeterSelection;
+import dev.joule.energy.meter.Meters;
+import dev.joule.energy.record.CsvRecordWriter;
+import dev.joule.energy.record.HostInfo;
+import dev.joule.energy.record.RunRecord;
+import dev.joule.energy.record.RunStore;
+import dev.joule.energy.track.EnergyReport;
+import dev.joule.energy.track.EnergyRun;
+import dev.joule.energy.track.EnergyTracker;
+import dev.joule.energy.track.TrackerConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code joule measure -- CMD ARGS}: runs a command, measures it and its children, records the run. */
+@Command(name = "measure", mixinStandardHelpOptions = true,
+        description = {"Run a command and measure the energy and emissions of it and its child processes.",
+            "Prints energy per component with its source, duration, mean power and emissions, records the run",
+            "in SQLite (and CSV with --csv) and exits with the command's exit code."},
+        footer = {"", "Example: joule measure --region FR --pue 1.2 --interval 500ms -- python3 train.py"})
+final class MeasureCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--region", description = "Grid region: ISO country code (FR) or cloud region (aws:eu-west-3). "
+            + "Default: config file, then $JOULE_REGION, then the world average.")
+    String region;
+
+    @Option(names = "--pue", description = "Power usage effectiveness: a number >= 1 or a preset "
+            + "(local, datacenter, aws, gcp, azure, ovh). Default 1.0 locally, the provider's for a cloud region.")
+    String pue;
+
+    @Option(names = "--renewable", description = "Share (0..1) of the energy from a dedicated renewable supply.")
+    Double renewable;
+
+    @Option(names = "--interval", defaultValue = "1s", converter = DurationConverter.class,
+            description = "Sampling interval (default ${DEFAULT-VALUE}), e.g. 500ms.")
+    Duration interval;
+
+    @Option(names = "--meter", defaultValue = "auto",
+            description = "auto (best available), rapl, nvml or model-cpu-time.")
+    String meter;
+
+    @Option(names = "--name", description = "Project name in the records (default: the command's name).")
+    String name;
+
+    @Option(names = "--csv", description = "Append a CodeCarbon-compatible row to this CSV file.")
+    Path csv;
+
+    @Option(names = "--db", description = "SQLite database of runs (default ~/.joule/joule.db).")
+    Path db;
+
+    @Option(names = "--json", description = "Print the summary as one JSON object.")
+    boolean json;
+
+    @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "The command to run, after '--'.")
+    List<String> command;
+
+    @Override
+    public Integer call() throws Exception {
+        if ("analytic".equals(meter)) {
+            throw new UsageException("--meter analytic needs op counts from Joule's own engine; an external command "
+                    + "has none. Use auto, rapl, nvml or model-cpu-time");
+        }
+        CarbonSettings carbon = CarbonSettings.resolve(region, pue, renewable, config(), System.getenv(),
+                CarbonIntensityTable.bundled());
+        MeterSelection selection = Meters.open(MeterOptions.defaults().withChoice(meter).withIncludeSelf(false));
+        EnergyMeter energyMeter = selection.meter();
+        String runName = name != null ? name : Path.of(command.get(0)).getFileName().toString();
+        String commandLine = String.join(" ", command);
+        HostInfo host = HostInfo.detect();
+        PrintWriter err = spec.commandLine().getErr();
+        selection.notes().forEach(n -> err.println("joule: " + n));
+
+        try (RunStore store = RunStore.open(db != null ? db : RunStore.defaultPath())) {
+            AtomicReference<RunRecord> stored = new AtomicReference<>();
+            TrackerConfig config = TrackerConfig.defaults().withMeter(energyMeter).withSampleInterval(interval)
+                    .withCarbon(carbon).withListener((r, sample) -> store.addSample(stored.get().id(), sample));
+            EnergyRun run = EnergyTracker.start(runName, config);
+            stored.set(store.insert(RunRecord.started(runName, commandLine, java.time.Instant.now(), carbon,
+                    energyMeter.describe(), host)));
+            Process process;
+            try {
+                process = new ProcessBuilder(command).inheritIO().start();
+            } catch (IOException e) {
+                run.end();
+                store.update(stored.get().updatedFrom(RunRecord.of(run.report(), commandLine, RunRecord.STATUS_FAILED,
+                        127, energyMeter.describe(), host)));
+                throw new UsageException("cannot run '" + command.get(0) + "': " + e.getMessage());
+            }
+            Thread onSignal = new Thread(() -> {
+                process.destroy();
+                EnergyReport partial = run.end();
+                store.update(stored.get().updatedFrom(RunRecord.of(partial, commandLine, "interrupted", null,
+                        energyMeter.describe(), host)));
+            }, "joule-measure-shutdown");
+            Runtime.getRuntime().addShutdownHook(onSignal);
+            int exitCode = waitFor(process);
+            EnergyReport report = run.end();
+            try {
+                Runtime.getRuntime().removeShutdownHook(onSignal);
+            } catch (IllegalStateException shuttingDown) {
+                // A signal arrived after the command ended: the hook records the same run.
+            }
+            energyMeter.close();
+
+            RunRecord done = stored.get().updatedFrom(RunRecord.of(report, commandLine,
+                    exitCode == 0 ? RunRecord.STATUS_FINISHED : RunRecord.STATUS_FAILED, exitCode,
+                    energyMeter.describe(), host));
+            store.update(done);
+            String csvNote = null;
+            if (csv != null) {
+                // A redirected write is logged as a warning (stderr) by the writer itself.
+                CsvRecordWriter.Result written = CsvRecordWriter.append(csv, done);
+                csvNote = written.path().toString();
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                out.println(MeasureSummary.json(done, report));
+            } else {
+                MeasureSummary.print(out, done, report, store.file(), csvNote);
+            }
+            out.flush();
+            return exitCode;
+        }
+    }
+
+    private static int waitFor(Process process) throws InterruptedException {
+        while (true) {
+            try {
+                return process.waitFor();
+            } catch (InterruptedException e) {
+                process.destroy();
+                throw e;
+            }
+        }
+    }
+
+    /** {@code ~/.joule/config.properties} (keys region, pue, renewable) when present; never written. */
+    private static Properties config() throws IOException {
+        Properties p = new Properties();
+        Path file = Path.of(System.getProperty("user.home"), ".joule", "config.properties");
+        if (Files.isRegularFile(file)) {
+            try (InputStream in = Files.newInputStream(file)) {
+                p.load(in);
+            }
+        }
+        return p;
+    }
+}
