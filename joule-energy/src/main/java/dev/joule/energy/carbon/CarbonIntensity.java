@@ -16,7 +16,7 @@ public record CarbonIntensity(String code, String alpha3, String name, String ki
 
     /** IEA's 2019 world average, the default of CodeCarbon and Green Algorithms. */
     public static final CarbonIntensity WORLD_DEFAULT = new CarbonIntensity("WORLD", "", "World average", "default",
-            475.0, 2019, "IEA world average 2019 (CodeCarbon and Green Algorithms default)", "");
+            475.0, 2019, "IEA world average (CodeCarbon and Green Algorithms default)", "");
 
     public boolean isCloud() {
         return kind.equals("cloud");

@@ -50,7 +50,7 @@ public final class Meters {
         List<EnergyMeter> meters = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         try {
-            rapl(options).ifPresentOrElse(meters::add, () -> notes.add("no RAPL counters on this machine"));
+            rapl(options).ifPresent(meters::add);
         } catch (RaplUnreadableException e) {
             notes.add(e.getMessage() + "; falling back to the CPU-time model");
         }

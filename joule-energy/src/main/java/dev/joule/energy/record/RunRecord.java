@@ -4,6 +4,7 @@ import dev.joule.energy.Component;
 import dev.joule.energy.ComponentEnergy;
 import dev.joule.energy.carbon.CarbonAccount;
 import dev.joule.energy.carbon.CarbonIntensity;
+import dev.joule.energy.carbon.CarbonSettings;
 import dev.joule.energy.track.EnergyReport;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -42,6 +43,14 @@ public record RunRecord(long id, String runUuid, String name, String command, In
                 report.cpuSeconds(), report.belowResolution(), report.droppedIntervals(),
                 report.carbonSettings().intensity(), report.carbonSettings().pue(),
                 report.carbonSettings().renewableShare(), report.carbon(), meters, host);
+    }
+
+    /** A run that has just started: no energy yet, status {@code running}. */
+    public static RunRecord started(String name, String command, Instant startedAt, CarbonSettings carbon,
+            String meters, HostInfo host) {
+        return new RunRecord(0, UUID.randomUUID().toString(), name, command, startedAt, 0, STATUS_RUNNING, null,
+                Map.of(), Double.NaN, Double.NaN, false, 0, carbon.intensity(), carbon.pue(), carbon.renewableShare(),
+                carbon.account(0), meters, host);
     }
 
     public RunRecord withId(long newId) {

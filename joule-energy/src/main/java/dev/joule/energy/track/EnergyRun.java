@@ -99,17 +99,25 @@ public final class EnergyRun extends EnergyWindow {
 
     /**
      * Energies of a window too short for the meter: the run's mean power per component times the
-     * window's duration (NaN while the run itself is too short to know its power).
+     * window's duration. While the run itself is too short to know its power, the window's own
+     * reading is kept if it is above zero or comes from a model, and is NaN (unknown) otherwise:
+     * never a silent 0 J from a counter that has not ticked.
      */
-    Map<Component, ComponentEnergy> interpolated(MeterReading end, long windowNanos) {
+    Map<Component, ComponentEnergy> interpolated(MeterReading end, MeterReading windowDelta) {
         MeterReading sinceStart = end.since(startReading());
         boolean runResolved = sinceStart.nanoTime() >= meter.resolution().toNanos();
         Map<Component, ComponentEnergy> result = new EnumMap<>(Component.class);
         for (ComponentEnergy c : sinceStart.components().values()) {
-            double scale = (double) windowNanos / sinceStart.nanoTime();
-            double joules = runResolved ? c.joules() * scale : Double.NaN;
-            double idle = runResolved ? c.idleJoules() * scale : Double.NaN;
-            result.put(c.component(), c.withJoules(joules, idle));
+            ComponentEnergy own = windowDelta.components().get(c.component());
+            if (runResolved) {
+                double scale = (double) windowDelta.nanoTime() / sinceStart.nanoTime();
+                result.put(c.component(), c.withJoules(c.joules() * scale, c.idleJoules() * scale));
+            } else if (own != null && (own.joules() > 0 || own.estimate())) {
+                // A model's 0 is a modelled result; a counter's 0 only means it has not ticked yet.
+                result.put(c.component(), own);
+            } else {
+                result.put(c.component(), c.withJoules(Double.NaN, Double.NaN));
+            }
         }
         return result;
     }

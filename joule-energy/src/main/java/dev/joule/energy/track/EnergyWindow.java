@@ -80,7 +80,7 @@ public class EnergyWindow implements AutoCloseable {
         long durationNanos = delta.nanoTime();
         boolean belowResolution = durationNanos < run.meter().resolution().toNanos();
         Map<Component, ComponentEnergy> components = belowResolution
-                ? run.interpolated(end, durationNanos) : delta.components();
+                ? run.interpolated(end, delta) : delta.components();
         double itJoules = 0;
         for (ComponentEnergy c : components.values()) {
             if (c.component().summedIntoTotal()) {

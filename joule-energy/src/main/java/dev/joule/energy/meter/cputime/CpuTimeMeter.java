@@ -103,7 +103,8 @@ public final class CpuTimeMeter implements EnergyMeter {
         double cpuJoules = cpuSeconds * model.activeWattsPerCpu() + idleJoules;
         return MeterReading.of(now, List.of(
                 new ComponentEnergy(Component.CPU, cpuJoules, idleJoules, SOURCE, true, model.uncertaintyFraction()),
-                new ComponentEnergy(Component.DRAM, dramJoules, Double.NaN, SOURCE, true, model.uncertaintyFraction())),
+                // Memory power in this model does not depend on activity, so all of it is the idle share.
+                new ComponentEnergy(Component.DRAM, dramJoules, dramJoules, SOURCE, true, model.uncertaintyFraction())),
                 0, cpuSeconds);
     }
 
