@@ -71,8 +71,9 @@ abstract class VectorGemm extends VectorGemv {
     }
 
     /**
-     * Tall C: B is packed once, by all threads together, then row bands of C run in parallel.
-     * Wide C: column bands run in parallel, each packing its own slice of B.
+     * Small problems run on the calling thread. Otherwise, tall C: B is packed once, by all threads
+     * together, then row bands of C run in parallel; wide C: column bands run in parallel, each
+     * packing its own slice of B.
      */
     private void gemmParallel(boolean transA, boolean transB, int m, int n, int k,
                               float[] a, int aOff, int lda,
@@ -80,7 +81,15 @@ abstract class VectorGemm extends VectorGemv {
                               float beta, float[] c, int cOff, int ldc) {
         int nr = 2 * species().length();
         int blockCols = Math.max(nr, (int) (MAX_PACKED_B / k) / nr * nr);
-        if (m >= n) {
+        if ((long) m * n * k < 2 * PARALLEL_MACS || Parallel.insideParallelSection()) {
+            // One thread: no tasks, no lambdas; B in column blocks, packed here.
+            for (int j0 = 0; j0 < n; j0 += blockCols) {
+                int cols = Math.min(blockCols, n - j0);
+                float[] pb = GemmScratch.get().packedB(packedBLength(k, cols, nr));
+                GemmPacking.packB(transB, b, bOff + (transB ? j0 * ldb : j0), ldb, 0, 0, k, cols, nr, pb, 0);
+                blocked(transA, m, cols, k, a, aOff, lda, pb, beta, c, cOff + j0, ldc);
+            }
+        } else if (m >= n) {
             int units = (m + MR - 1) / MR;
             int grain = (int) Math.max(1, PARALLEL_MACS / ((long) MR * n * k));
             for (int j0 = 0; j0 < n; j0 += blockCols) {
@@ -162,7 +171,7 @@ abstract class VectorGemm extends VectorGemv {
                     microKernel(s.packedA, aBase, pb, bBase, kc, c, cIdx, ldc, mode, beta);
                 } else {
                     float[] tile = s.tile;
-                    for (int r = 0; r < rows; r++) {
+                    for (int r = 0; mode != STORE && r < rows; r++) {
                         System.arraycopy(c, cIdx + r * ldc, tile, r * nr, cols);
                     }
                     microKernel(s.packedA, aBase, pb, bBase, kc, tile, 0, nr, mode, beta);
