@@ -2,6 +2,7 @@ package dev.joule.autograd;
 
 import static dev.joule.autograd.OpSupport.wants;
 
+import dev.joule.kernel.Parallel;
 import dev.joule.tensor.ShapeException;
 import dev.joule.tensor.Tensor;
 
@@ -42,83 +43,157 @@ final class NormOps {
         int rows = xv.rows();
         checkParam(op, gamma, d, x.shape());
         checkParam(op, beta, d, x.shape());
-        float[] xd = xv.data();
-        int xo = xv.offset();
-        float[] gm = gamma == null ? null : gamma.value().data();
-        int gmo = gamma == null ? 0 : gamma.value().offset();
-        float[] bt = beta == null ? null : beta.value().data();
-        int bto = beta == null ? 0 : beta.value().offset();
+        Rows r = new Rows(xv.data(), xv.offset(), rows, d, eps, center,
+                gamma == null ? null : gamma.value(), beta == null ? null : beta.value());
         float[] y = new float[xv.size()];
-        float[] mean = new float[rows];
-        float[] rstd = new float[rows];
-        for (int r = 0; r < rows; r++) {
-            int base = r * d;
-            float mu = 0f;
-            if (center) {
-                for (int j = 0; j < d; j++) {
-                    mu += xd[xo + base + j];
-                }
-                mu /= d;
-            }
-            float var = 0f;
-            for (int j = 0; j < d; j++) {
-                float c = xd[xo + base + j] - mu;
-                var += c * c;
-            }
-            float rs = (float) (1.0 / Math.sqrt(var / d + eps));
-            mean[r] = mu;
-            rstd[r] = rs;
-            for (int j = 0; j < d; j++) {
-                float h = (xd[xo + base + j] - mu) * rs;
-                if (gm != null) {
-                    h *= gm[gmo + j];
-                }
-                if (bt != null) {
-                    h += bt[bto + j];
-                }
-                y[base + j] = h;
-            }
-        }
+        Parallel.parallelFor(rows, grain(d), (from, to) -> r.forward(from, to, y));
         Var.Backward back = g -> {
-            float[] gd = g.data();
-            int go = g.offset();
             Tensor gx = wants(x) ? x.gradBuffer() : null;
-            Tensor gg = wants(gamma) ? gamma.gradBuffer() : null;
-            Tensor gb = wants(beta) ? beta.gradBuffer() : null;
-            float[] ghat = new float[d];
-            for (int r = 0; r < rows; r++) {
-                int base = r * d;
-                float mu = mean[r];
-                float rs = rstd[r];
-                float sumG = 0f;
-                float sumGX = 0f;
-                for (int j = 0; j < d; j++) {
-                    float gj = gd[go + base + j];
-                    float xh = (xd[xo + base + j] - mu) * rs;
-                    if (gg != null) {
-                        gg.data()[gg.offset() + j] += gj * xh;
-                    }
-                    if (gb != null) {
-                        gb.data()[gb.offset() + j] += gj;
-                    }
-                    float gh = gm == null ? gj : gj * gm[gmo + j];
-                    ghat[j] = gh;
-                    sumG += gh;
-                    sumGX += gh * xh;
+            boolean params = wants(gamma) || wants(beta);
+            // Rows run in a fixed number of chunks, each with its own parameter-gradient partials that
+            // are then added in chunk order, so results depend only on the thread count.
+            int chunks = Parallel.chunkCount(rows, grain(d));
+            float[][] partials = new float[chunks][];
+            Parallel.parallelFor(chunks, 1, (cf, ct) -> {
+                for (int c = cf; c < ct; c++) {
+                    float[] part = params ? new float[2 * d] : null;
+                    r.backward((int) ((long) rows * c / chunks), (int) ((long) rows * (c + 1) / chunks),
+                            g.data(), g.offset(), gx, part);
+                    partials[c] = part;
                 }
-                if (gx == null) {
-                    continue;
-                }
-                float meanG = center ? sumG / d : 0f;
-                float meanGX = sumGX / d;
-                float[] dx = gx.data();
-                int dxo = gx.offset() + base;
-                for (int j = 0; j < d; j++) {
-                    float xh = (xd[xo + base + j] - mu) * rs;
-                    dx[dxo + j] += rs * (ghat[j] - meanG - xh * meanGX);
+            });
+            if (params) {
+                for (float[] part : partials) {
+                    addRange(wants(gamma) ? gamma.gradBuffer() : null, part, 0, d);
+                    addRange(wants(beta) ? beta.gradBuffer() : null, part, d, d);
                 }
             }
         };
         return Var.op(Tensor.of(y, x.shape()), back, OpSupport.present(x, gamma, beta));
+    }
+
+    /** Rows per parallel chunk: at least ~16k elements, so small inputs stay on the caller. */
+    private static int grain(int d) {
+        return Math.max(1, (1 << 14) / Math.max(d, 1));
+    }
+
+    private static void addRange(Tensor target, float[] src, int srcOff, int n) {
+        if (target == null) {
+            return;
+        }
+        float[] t = target.data();
+        int to = target.offset();
+        for (int j = 0; j < n; j++) {
+            t[to + j] += src[srcOff + j];
+        }
+    }
+
+    /** The per-row work of one norm call; the statistics (μ, 1/σ per row) are filled by {@link #forward}. */
+    private static final class Rows {
+        final float[] x;
+        final int xo;
+        final int d;
+        final float eps;
+        final boolean center;
+        final float[] gm;
+        final int gmo;
+        final float[] bt;
+        final int bto;
+        final float[] mean;
+        final float[] rstd;
+
+        Rows(float[] x, int xo, int rows, int d, float eps, boolean center, Tensor gamma, Tensor beta) {
+            this.x = x;
+            this.xo = xo;
+            this.d = d;
+            this.eps = eps;
+            this.center = center;
+            this.gm = gamma == null ? null : gamma.data();
+            this.gmo = gamma == null ? 0 : gamma.offset();
+            this.bt = beta == null ? null : beta.data();
+            this.bto = beta == null ? 0 : beta.offset();
+            this.mean = new float[rows];
+            this.rstd = new float[rows];
+        }
+
+        void forward(int from, int to, float[] y) {
+            for (int r = from; r < to; r++) {
+                int base = xo + r * d;
+                float mu = 0f;
+                if (center) {
+                    for (int j = 0; j < d; j++) {
+                        mu += x[base + j];
+                    }
+                    mu /= d;
+                }
+                float var = 0f;
+                for (int j = 0; j < d; j++) {
+                    float c = x[base + j] - mu;
+                    var += c * c;
+                }
+                float rs = (float) (1.0 / Math.sqrt(var / d + eps));
+                mean[r] = mu;
+                rstd[r] = rs;
+                int out = r * d;
+                if (gm == null) {
+                    for (int j = 0; j < d; j++) {
+                        y[out + j] = (x[base + j] - mu) * rs;
+                    }
+                } else {
+                    for (int j = 0; j < d; j++) {
+                        y[out + j] = (x[base + j] - mu) * rs * gm[gmo + j];
+                    }
+                }
+                if (bt != null) {
+                    for (int j = 0; j < d; j++) {
+                        y[out + j] += bt[bto + j];
+                    }
+                }
+            }
+        }
+
+        /** Rows [from, to): dx into gx (if non-null); dγ into part[0, d) and dβ into part[d, 2d) (if non-null). */
+        void backward(int from, int to, float[] g, int go, Tensor gx, float[] part) {
+            float[] xh = new float[d];
+            float[] gh = new float[d];
+            for (int r = from; r < to; r++) {
+                int base = xo + r * d;
+                int gBase = go + r * d;
+                float mu = mean[r];
+                float rs = rstd[r];
+                for (int j = 0; j < d; j++) {
+                    xh[j] = (x[base + j] - mu) * rs;
+                }
+                if (gm == null) {
+                    System.arraycopy(g, gBase, gh, 0, d);
+                } else {
+                    for (int j = 0; j < d; j++) {
+                        gh[j] = g[gBase + j] * gm[gmo + j];
+                    }
+                }
+                if (part != null) {
+                    for (int j = 0; j < d; j++) {
+                        part[j] += g[gBase + j] * xh[j];
+                        part[d + j] += g[gBase + j];
+                    }
+                }
+                if (gx == null) {
+                    continue;
+                }
+                float sumG = 0f;
+                float sumGX = 0f;
+                for (int j = 0; j < d; j++) {
+                    sumG += gh[j];
+                    sumGX += gh[j] * xh[j];
+                }
+                float meanG = center ? sumG / d : 0f;
+                float meanGX = sumGX / d;
+                float[] dx = gx.data();
+                int dxo = gx.offset() + r * d;
+                for (int j = 0; j < d; j++) {
+                    dx[dxo + j] += rs * (gh[j] - meanG - xh[j] * meanGX);
+                }
+            }
+        }
     }
 }

@@ -88,6 +88,44 @@ class SoftmaxNormOpsTest {
     }
 
     @Test
+    void layerNormParameterGradientsAcrossParallelChunks() {
+        int rows = 6000;
+        int d = 8;
+        int saved = dev.joule.kernel.Parallel.threads();
+        dev.joule.kernel.Parallel.setThreads(2);
+        try {
+            Tensor x = randn(48, rows, d);
+            Tensor seed = randn(49, rows, d);
+            Var xv = Var.param(x);
+            Var gamma = Var.param(randn(50, d));
+            Var beta = Var.param(randn(51, d));
+            Ops.layerNorm(xv, gamma, beta, 1e-5f).backward(seed);
+            double[] dGamma = new double[d];
+            double[] dBeta = new double[d];
+            for (int r = 0; r < rows; r++) {
+                double mu = 0;
+                double var = 0;
+                for (int j = 0; j < d; j++) {
+                    mu += x.get(r, j) / (double) d;
+                }
+                for (int j = 0; j < d; j++) {
+                    var += (x.get(r, j) - mu) * (x.get(r, j) - mu) / d;
+                }
+                for (int j = 0; j < d; j++) {
+                    dGamma[j] += seed.get(r, j) * (x.get(r, j) - mu) / Math.sqrt(var + 1e-5);
+                    dBeta[j] += seed.get(r, j);
+                }
+            }
+            for (int j = 0; j < d; j++) {
+                assertEquals(dGamma[j], gamma.grad().get(j), 1e-3 * (1 + Math.abs(dGamma[j])));
+                assertEquals(dBeta[j], beta.grad().get(j), 1e-3 * (1 + Math.abs(dBeta[j])));
+            }
+        } finally {
+            dev.joule.kernel.Parallel.setThreads(saved);
+        }
+    }
+
+    @Test
     void layerNormRowsHaveZeroMeanUnitVariance() {
         Tensor x = randn(47, 5, 32);
         float[] y = Ops.layerNorm(Var.constant(x), null, null, 1e-5f).value().toArray();
