@@ -10,7 +10,8 @@ import java.util.function.IntConsumer;
 /**
  * Autoregressive sampling from a causal language model: feed the last {@code contextLen} tokens, take the
  * logits at the last position, pick the next token, repeat. Without a KV cache each step re-runs the
- * cropped context, which is fine for a few hundred characters.
+ * cropped context, which is fine for a few hundred characters. Sampling switches the model to evaluation
+ * mode (dropout off) and leaves it there.
  */
 public final class Sampler {
     private final Model model;
