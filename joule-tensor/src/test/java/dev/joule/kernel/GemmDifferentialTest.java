@@ -145,13 +145,25 @@ class GemmDifferentialTest {
             return c;
         }
 
-        float at(float[] x, int off, int ld, boolean trans, int row, int col) {
-            return trans ? x[off + col * ld + row] : x[off + row * ld + col];
+        /** {@code |op(A)| · |op(B)|}, the scale of each element's rounding error. */
+        float[] magnitudes() {
+            float[] absA = a.clone();
+            float[] absB = b.clone();
+            for (int i = 0; i < absA.length; i++) {
+                absA[i] = Math.abs(absA[i]);
+            }
+            for (int i = 0; i < absB.length; i++) {
+                absB[i] = Math.abs(absB[i]);
+            }
+            float[] mag = new float[c0.length];
+            ScalarKernels.gemmLoops(transA, transB, m, n, k, absA, aOff, lda, absB, bOff, ldb, 0f, mag, cOff, ldc);
+            return mag;
         }
 
         void assertClose(String name, float[] actual, float[] expected) {
             String what = name + " gemm m=" + m + " n=" + n + " k=" + k + " transA=" + transA
                     + " transB=" + transB + " beta=" + beta;
+            float[] mag = magnitudes();
             for (int idx = 0; idx < c0.length; idx++) {
                 int rel = idx - cOff;
                 boolean inside = rel >= 0 && rel / ldc < m && rel % ldc < n;
@@ -160,10 +172,7 @@ class GemmDifferentialTest {
                     continue;
                 }
                 int i = rel / ldc, j = rel % ldc;
-                double magnitude = beta == 0f ? 0 : Math.abs(beta * c0[idx]);
-                for (int p = 0; p < k; p++) {
-                    magnitude += Math.abs(at(a, aOff, lda, transA, i, p) * at(b, bOff, ldb, transB, p, j));
-                }
+                double magnitude = mag[idx] + (beta == 0f ? 0 : Math.abs(beta * c0[idx]));
                 double tolerance = 1.2e-7 * (k + 4) * magnitude + 1e-30;
                 if (!(Math.abs(actual[idx] - expected[idx]) <= tolerance)) {
                     fail(what + ": C[" + i + "," + j + "] = " + actual[idx] + ", reference " + expected[idx]
