@@ -18,6 +18,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -95,6 +97,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object with the results on stdout, nothing else.")
     boolean json;
 
+    private static final long INTERRUPT_GRACE_SECONDS = 60;
+
     @Override
     public Integer call() throws IOException {
         long wallStart = System.nanoTime();
@@ -124,10 +128,14 @@ final class TrainCommand implements Callable<Integer> {
         ProgressRenderer progress = new ProgressRenderer(err, ProgressRenderer.onTerminal(), data.kind());
         trainer.listener(new TimeLimit(trainer, progress, maxSeconds));
         TrainingResult result;
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread onInterrupt = checkpointOnInterrupt(trainer, finished);
         try {
             result = trainer.run();
         } finally {
+            finished.countDown();
             progress.finish();
+            removeHook(onInterrupt);
         }
         Metrics metrics = result.finalMetrics();
         if (result.stoppedEarly() && data.eval() != null) {
@@ -135,6 +143,41 @@ final class TrainCommand implements Callable<Integer> {
         }
         report(settings, cfg, net, data, result, metrics, (System.nanoTime() - wallStart) / 1e9);
         return 0;
+    }
+
+    /**
+     * On Ctrl-C (or SIGTERM) with --out, the run stops after its current step and writes its checkpoint
+     * before the JVM exits, so {@code --resume} loses nothing.
+     */
+    private Thread checkpointOnInterrupt(Trainer trainer, CountDownLatch finished) {
+        if (out == null) {
+            return null;
+        }
+        Thread hook = new Thread(() -> {
+            trainer.requestStop();
+            try {
+                if (finished.await(INTERRUPT_GRACE_SECONDS, TimeUnit.SECONDS)) {
+                    spec.commandLine().getErr().println("joule: interrupted at step " + trainer.state().step()
+                            + "; continue with: joule train --resume --out " + out);
+                    spec.commandLine().getErr().flush();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "joule-train-interrupt");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
+    }
+
+    private static void removeHook(Thread hook) {
+        if (hook == null) {
+            return;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // The JVM is already exiting because of the interrupt; the hook has done its job.
+        }
     }
 
     private Checkpoint loadForResume() throws IOException {
