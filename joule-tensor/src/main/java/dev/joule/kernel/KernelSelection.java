@@ -1,5 +1,6 @@
 package dev.joule.kernel;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -60,7 +61,7 @@ final class KernelSelection {
         }
         if (mode.equals("auto") && !c2) {
             return "the Vector API is slow without the C2 compiler (VM: "
-                    + System.getProperty("java.vm.name") + ")";
+                    + System.getProperty("java.vm.name") + "); force with -Djoule.kernels=vector";
         }
         return null;
     }
@@ -68,15 +69,28 @@ final class KernelSelection {
     /** C2 is what intrinsifies the Vector API; Graal JIT before 24, C1-only and interpreted VMs do not. */
     private static boolean hasC2() {
         String vmName = System.getProperty("java.vm.name", "");
-        if (!vmName.contains("HotSpot") && !vmName.contains("OpenJDK")) {
+        String vmInfo = System.getProperty("java.vm.info", "");
+        if (!vmName.contains("Server VM") || vmInfo.contains("interpreted mode")) {
             return false;
         }
-        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.equals("-XX:+UseJVMCICompiler") || arg.equals("-Xint")
-                    || arg.startsWith("-XX:TieredStopAtLevel=") && !arg.endsWith("=4")) {
-                return false;
-            }
+        HotSpotDiagnosticMXBean hotspot;
+        try {
+            hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+        } catch (RuntimeException | LinkageError e) {
+            return true; // jdk.management absent: assume the default HotSpot server compiler
         }
-        return true;
+        if (hotspot == null || vmOption(hotspot, "UseJVMCICompiler", "false").equals("true")) {
+            return hotspot == null;
+        }
+        return vmOption(hotspot, "TieredStopAtLevel", "4").equals("4")
+                || vmOption(hotspot, "TieredCompilation", "true").equals("false");
+    }
+
+    private static String vmOption(HotSpotDiagnosticMXBean hotspot, String name, String fallback) {
+        try {
+            return hotspot.getVMOption(name).getValue();
+        } catch (RuntimeException e) {
+            return fallback; // this VM does not have the option
+        }
     }
 }
