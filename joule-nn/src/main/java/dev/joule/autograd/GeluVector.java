@@ -68,7 +68,11 @@ final class GeluVector {
         p = p.mul(t).add(1.00002368f);
         p = p.mul(t).add(-1.26551223f);
         FloatVector halfErfc = t.mul(p.sub(z.mul(z)).lanewise(VectorOperators.EXP)).mul(0.5f);
-        return halfErfc.neg().add(1f).blend(halfErfc, v.compare(VectorOperators.LT, 0f));
+        // Φ = 1 − h for x > 0 and h for x < 0. The step s is computed without a mask (masks and blends
+        // are not intrinsified reliably on JDK 17): s = clamp(x·1e30, 0, 1) is 1 for x ≥ 1e-30, 0 for
+        // x ≤ 0, and only fractional where h = 0.5 to f32 precision, so either branch is exact there.
+        FloatVector step = v.mul(1e30f).max(0f).min(1f);
+        return halfErfc.add(step.mul(halfErfc.mul(-2f).add(1f)));
     }
 
     /** dx += g · (Φ(x) + x·φ(x)) with Φ saved by {@link #forward}. */

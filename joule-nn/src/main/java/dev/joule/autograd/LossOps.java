@@ -1,5 +1,7 @@
 package dev.joule.autograd;
 
+import dev.joule.kernel.Kernels;
+import dev.joule.kernel.Parallel;
 import dev.joule.tensor.ShapeException;
 import dev.joule.tensor.Tensor;
 
@@ -31,36 +33,41 @@ final class LossOps {
         Tensor lv = logits.value();
         float[] x = lv.data();
         int xo = lv.offset();
-        float[] logp = new float[rows * c];
-        double total = 0;
         int kept = 0;
         for (int r = 0; r < rows; r++) {
             int t = targets[r];
-            if (t == IGNORE) {
-                continue;
-            }
-            if (t < 0 || t >= c) {
+            if (t != IGNORE && (t < 0 || t >= c)) {
                 throw new IllegalArgumentException("crossEntropy: target " + t + " at row " + r
                         + " is outside [0, " + c + ") (use -1 to ignore a row)");
             }
-            kept++;
-            int base = r * c;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < c; j++) {
-                max = Math.max(max, x[xo + base + j]);
+            kept += t == IGNORE ? 0 : 1;
+        }
+        // probs holds softmax(x) per kept row: the backward is (probs − q) / N_kept, with no exp.
+        float[] probs = new float[rows * c];
+        double[] rowLoss = new double[rows];
+        int grain = Math.max(1, (1 << 14) / Math.max(c, 1));
+        Parallel.parallelFor(rows, grain, (from, to) -> {
+            Kernels kern = Kernels.get();
+            for (int r = from; r < to; r++) {
+                int t = targets[r];
+                if (t == IGNORE) {
+                    continue;
+                }
+                int base = r * c;
+                float max = kern.max(x, xo + base, c);
+                System.arraycopy(x, xo + base, probs, base, c);
+                float sum = kern.expShiftInPlace(probs, base, c, max);
+                kern.scale(1f / sum, probs, base, probs, base, c);
+                // log p_j = x_j − max − log Σ, so Σ_j log p_j = Σ_j x_j − C·(max + log Σ).
+                double logZ = max + Math.log(sum);
+                double logpTarget = x[xo + base + t] - logZ;
+                double sumLogp = kern.sum(x, xo + base, c) - c * logZ;
+                rowLoss[r] = -(1.0 - labelSmoothing) * logpTarget - labelSmoothing * sumLogp / c;
             }
-            double sum = 0;
-            for (int j = 0; j < c; j++) {
-                sum += Math.exp(x[xo + base + j] - max);
-            }
-            double lse = max + Math.log(sum);
-            double sumLogp = 0;
-            for (int j = 0; j < c; j++) {
-                float lp = (float) (x[xo + base + j] - lse);
-                logp[base + j] = lp;
-                sumLogp += lp;
-            }
-            total += -(1.0 - labelSmoothing) * logp[base + t] - labelSmoothing * sumLogp / c;
+        });
+        double total = 0;
+        for (double l : rowLoss) {
+            total += l;
         }
         int keptRows = kept;
         float loss = keptRows == 0 ? 0f : (float) (total / keptRows);
@@ -72,18 +79,20 @@ final class LossOps {
             float offTarget = labelSmoothing / c;
             Tensor gl = logits.gradBuffer();
             float[] d = gl.data();
-            for (int r = 0; r < rows; r++) {
-                int t = targets[r];
-                if (t == IGNORE) {
-                    continue;
+            Parallel.parallelFor(rows, grain, (from, to) -> {
+                for (int r = from; r < to; r++) {
+                    int t = targets[r];
+                    if (t == IGNORE) {
+                        continue;
+                    }
+                    int base = r * c;
+                    int dOff = gl.offset() + base;
+                    for (int j = 0; j < c; j++) {
+                        d[dOff + j] += scale * (probs[base + j] - offTarget);
+                    }
+                    d[dOff + t] -= scale * (1f - labelSmoothing);
                 }
-                int base = r * c;
-                int dOff = gl.offset() + base;
-                for (int j = 0; j < c; j++) {
-                    float q = offTarget + (j == t ? 1f - labelSmoothing : 0f);
-                    d[dOff + j] += scale * ((float) Math.exp(logp[base + j]) - q);
-                }
-            }
+            });
         }, logits);
     }
 

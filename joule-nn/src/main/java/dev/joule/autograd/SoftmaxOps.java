@@ -1,5 +1,6 @@
 package dev.joule.autograd;
 
+import dev.joule.kernel.Kernels;
 import dev.joule.tensor.Tensor;
 
 /**
@@ -58,6 +59,15 @@ final class SoftmaxOps {
 
     /** y[i·stride] = softmax of x[i·stride] over i in [0, n). Rows of -inf give NaN, as in PyTorch. */
     static void softmaxRow(float[] x, int xo, float[] y, int yo, int n, int stride) {
+        if (stride == 1) {
+            // Contiguous rows (the last axis) use the vector kernels: one exp pass, one scale pass.
+            Kernels kern = Kernels.get();
+            float max = kern.max(x, xo, n);
+            System.arraycopy(x, xo, y, yo, n);
+            float sum = kern.expShiftInPlace(y, yo, n, max);
+            kern.scale(1f / sum, y, yo, y, yo, n);
+            return;
+        }
         float max = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) {
             max = Math.max(max, x[xo + i * stride]);
@@ -75,6 +85,16 @@ final class SoftmaxOps {
     }
 
     private static void logSoftmaxRow(float[] x, int xo, float[] y, int yo, int n, int stride) {
+        if (stride == 1) {
+            Kernels kern = Kernels.get();
+            float max = kern.max(x, xo, n);
+            System.arraycopy(x, xo, y, yo, n);
+            float logSum = (float) Math.log(kern.expShiftInPlace(y, yo, n, max));
+            for (int i = 0; i < n; i++) {
+                y[yo + i] = (x[xo + i] - max) - logSum;
+            }
+            return;
+        }
         float max = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) {
             max = Math.max(max, x[xo + i * stride]);
@@ -105,6 +125,15 @@ final class SoftmaxOps {
         float sum = 0f;
         for (int i = 0; i < n; i++) {
             sum += g[go + i * stride];
+        }
+        if (stride == 1) {
+            float[] p = new float[n];
+            System.arraycopy(y, yo, p, 0, n);
+            Kernels.get().expShiftInPlace(p, 0, n, 0f);
+            for (int i = 0; i < n; i++) {
+                dx[dxo + i] += g[go + i] - p[i] * sum;
+            }
+            return;
         }
         for (int i = 0; i < n; i++) {
             dx[dxo + i * stride] += g[go + i * stride] - (float) Math.exp(y[yo + i * stride]) * sum;

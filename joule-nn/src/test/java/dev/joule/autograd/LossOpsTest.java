@@ -56,6 +56,43 @@ class LossOpsTest {
     }
 
     @Test
+    void crossEntropyOverManyRowsMatchesReference() {
+        int rows = 5000;
+        int c = 7;
+        Tensor logits = randn(114, rows, c);
+        int[] targets = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            targets[r] = r % 11 == 0 ? -1 : r % c;
+        }
+        int saved = dev.joule.kernel.Parallel.threads();
+        dev.joule.kernel.Parallel.setThreads(2);
+        try {
+            Var l = Var.param(logits);
+            Var loss = Ops.crossEntropy(l, targets, 0.1f);
+            double[] x = GradCheck.toDouble(logits);
+            assertEquals(crossEntropyRef(x, targets, c, 0.1)[0], loss.value().item(), 1e-5);
+            loss.backward();
+            int kept = 0;
+            for (int t : targets) {
+                kept += t < 0 ? 0 : 1;
+            }
+            for (int r = 0; r < rows; r += 97) {
+                double s = 0;
+                for (int j = 0; j < c; j++) {
+                    s += Math.exp(x[r * c + j]);
+                }
+                for (int j = 0; j < c; j++) {
+                    double q = targets[r] < 0 ? 0 : 0.1 / c + (j == targets[r] ? 0.9 : 0);
+                    double p = targets[r] < 0 ? 0 : Math.exp(x[r * c + j]) / s;
+                    assertEquals((p - q) / kept, l.grad().get(r, j), 1e-8);
+                }
+            }
+        } finally {
+            dev.joule.kernel.Parallel.setThreads(saved);
+        }
+    }
+
+    @Test
     void badTargetsAreNamed() {
         Var l = Var.constant(Tensor.zeros(2, 3));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
