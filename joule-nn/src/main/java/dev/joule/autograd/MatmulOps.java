@@ -98,10 +98,8 @@ final class MatmulOps {
                         b.data(), b.offset(), ldb(), 0f, c.data(), c.offset(), n);
                 return;
             }
-            for (int t = 0; t < batches; t++) {
-                kern.gemm(transA, transB, m, n, k, a.data(), a.offset() + t * batchA * m * k, lda(),
-                        b.data(), b.offset() + t * batchB * k * n, ldb(), 0f, c.data(), c.offset() + t * m * n, n);
-            }
+            kern.gemmBatched(batches, transA, transB, m, n, k, a.data(), a.offset(), batchA * m * k, lda(),
+                    b.data(), b.offset(), batchB * k * n, ldb(), 0f, c.data(), c.offset(), m * n, n);
         }
 
         void backward(Var a, Var b, Tensor g) {
@@ -120,6 +118,11 @@ final class MatmulOps {
                 }
                 return;
             }
+            if (batchA == 1 && batchB == 1) {
+                backwardBatched(kern, a, b, g);
+                return;
+            }
+            // A shared operand's gradient sums over the batch: accumulate sequentially.
             for (int t = 0; t < batches; t++) {
                 int aOff = t * batchA * m * k;
                 int bOff = t * batchB * k * n;
@@ -136,6 +139,35 @@ final class MatmulOps {
                 }
                 if (wants(b)) {
                     gradB(kern, b.gradBuffer(), bOff, av, aOff, g, cOff, m);
+                }
+            }
+        }
+
+        /** Both operands batched: every batch writes its own gradient slices, so the batches may run in parallel. */
+        private void backwardBatched(Kernels kern, Var a, Var b, Tensor g) {
+            Tensor av = a.value();
+            Tensor bv = b.value();
+            int aStride = m * k;
+            int bStride = k * n;
+            int cStride = m * n;
+            if (wants(a)) {
+                Tensor ga = a.gradBuffer();
+                if (!transA) {
+                    kern.gemmBatched(batches, false, !transB, m, k, n, g.data(), g.offset(), cStride, n,
+                            bv.data(), bv.offset(), bStride, ldb(), 1f, ga.data(), ga.offset(), aStride, k);
+                } else {
+                    kern.gemmBatched(batches, transB, true, k, m, n, bv.data(), bv.offset(), bStride, ldb(),
+                            g.data(), g.offset(), cStride, n, 1f, ga.data(), ga.offset(), aStride, m);
+                }
+            }
+            if (wants(b)) {
+                Tensor gb = b.gradBuffer();
+                if (!transB) {
+                    kern.gemmBatched(batches, !transA, false, k, n, m, av.data(), av.offset(), aStride, lda(),
+                            g.data(), g.offset(), cStride, n, 1f, gb.data(), gb.offset(), bStride, n);
+                } else {
+                    kern.gemmBatched(batches, true, transA, n, k, m, g.data(), g.offset(), cStride, n,
+                            av.data(), av.offset(), aStride, lda(), 1f, gb.data(), gb.offset(), bStride, k);
                 }
             }
         }
