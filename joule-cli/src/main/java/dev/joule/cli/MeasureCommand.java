@@ -85,7 +85,7 @@ final class MeasureCommand implements Callable<Integer> {
         MeterSelection selection = Meters.open(MeterOptions.defaults().withChoice(meter).withIncludeSelf(false));
         EnergyMeter energyMeter = selection.meter();
         String runName = name != null ? name : Path.of(command.get(0)).getFileName().toString();
-        String commandLine = String.join(" ", command);
+        String commandLine = quoted(command);
         HostInfo host = HostInfo.detect();
         PrintWriter err = spec.commandLine().getErr();
         selection.notes().forEach(n -> err.println("joule: " + n));
@@ -152,6 +152,20 @@ final class MeasureCommand implements Callable<Integer> {
                 throw e;
             }
         }
+    }
+
+    /** The command as a shell would need it typed: arguments with spaces or quotes in single quotes. */
+    static String quoted(List<String> words) {
+        StringBuilder sb = new StringBuilder();
+        for (String w : words) {
+            if (sb.length() > 0) {
+                sb.append(' ');
+            }
+            boolean plain = !w.isEmpty()
+                    && w.chars().noneMatch(ch -> Character.isWhitespace(ch) || "'\"\\$`!*?;&|<>()".indexOf(ch) >= 0);
+            sb.append(plain ? w : "'" + w.replace("'", "'\\''") + "'");
+        }
+        return sb.toString();
     }
 
     /** {@code ~/.joule/config.properties} (keys region, pue, renewable) when present; never written. */

@@ -19,14 +19,32 @@ import java.util.stream.Stream;
  * keeps the total monotone across that race.
  */
 public final class ProcFs {
-    private final Path root;
+    /** A full scan of /proc costs milliseconds on a busy host; between scans only known processes are read. */
+    public static final long DEFAULT_RESCAN_NANOS = 1_000_000_000L;
 
-    public ProcFs(Path root) {
+    private final Path root;
+    private final long rescanNanos;
+    private long lastScanNanos;
+    private long lastScanRoot = -1;
+    private List<Long> knownDescendants = List.of();
+
+    /**
+     * @param rescanNanos how long the list of descendants is reused before /proc is scanned again; a
+     *     process born in between is counted from the next scan on (its CPU time is cumulative, so
+     *     nothing is lost, only seen later), one reaped in between is in its parent's cutime
+     */
+    public ProcFs(Path root, long rescanNanos) {
         this.root = root;
+        this.rescanNanos = rescanNanos;
+    }
+
+    /** Scans /proc on every call: for tests and one-off reads. */
+    public ProcFs(Path root) {
+        this(root, 0);
     }
 
     public static ProcFs system() {
-        return new ProcFs(Path.of("/proc"));
+        return new ProcFs(Path.of("/proc"), DEFAULT_RESCAN_NANOS);
     }
 
     public Optional<ProcStat> stat(long pid) {
@@ -57,12 +75,28 @@ public final class ProcFs {
             ticks += rootStat.get().ownTicks();
             pages += rootStat.get().residentPages();
         }
-        List<ProcStat> descendants = descendants(pid);
+        List<ProcStat> descendants = cachedDescendants(pid);
         for (ProcStat d : descendants) {
             ticks += d.ownTicks() + d.reapedChildTicks();
             pages += d.residentPages();
         }
         return new TreeUsage(ticks, pages, descendants.size() + (includeRoot ? 1 : 0));
+    }
+
+    private synchronized List<ProcStat> cachedDescendants(long pid) {
+        long now = System.nanoTime();
+        if (pid != lastScanRoot || rescanNanos <= 0 || now - lastScanNanos >= rescanNanos) {
+            List<ProcStat> fresh = descendants(pid);
+            knownDescendants = fresh.stream().map(ProcStat::pid).toList();
+            lastScanRoot = pid;
+            lastScanNanos = now;
+            return fresh;
+        }
+        List<ProcStat> known = new ArrayList<>();
+        for (long d : knownDescendants) {
+            stat(d).ifPresent(known::add);
+        }
+        return known;
     }
 
     private List<ProcStat> descendants(long pid) {
