@@ -107,10 +107,15 @@ final class MeasureCommand implements Callable<Integer> {
                 throw new UsageException("cannot run '" + command.get(0) + "': " + e.getMessage());
             }
             Thread onSignal = new Thread(() -> {
+                // SIGINT/SIGTERM to joule: stop the command and keep what was measured.
                 process.destroy();
-                EnergyReport partial = run.end();
-                store.update(stored.get().updatedFrom(RunRecord.of(partial, commandLine, "interrupted", null,
-                        energyMeter.describe(), host)));
+                try {
+                    EnergyReport partial = run.end();
+                    store.update(stored.get().updatedFrom(RunRecord.of(partial, commandLine, "interrupted", null,
+                            energyMeter.describe(), host)));
+                } catch (RuntimeException e) {
+                    // The normal path finished the record first and closed the store.
+                }
             }, "joule-measure-shutdown");
             Runtime.getRuntime().addShutdownHook(onSignal);
             int exitCode = waitFor(process);
