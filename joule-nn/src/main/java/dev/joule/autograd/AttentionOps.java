@@ -46,12 +46,20 @@ final class AttentionOps {
                 geo.forwardHead(h, qv, kv, vv, probs, out);
             }
         });
-        return Var.op(out, g -> Parallel.parallelFor(geo.heads, geo.grain(), (from, to) -> {
-            float[] ds = new float[geo.tq * geo.tk];
-            for (int h = from; h < to; h++) {
-                geo.backwardHead(h, q, k, v, probs, g, ds);
+        return Var.op(out, g -> {
+            // Gradient buffers are created lazily; make them here so that parallel heads cannot race to.
+            for (Var in : new Var[] {q, k, v}) {
+                if (wants(in)) {
+                    in.gradBuffer();
+                }
             }
-        }), q, k, v);
+            Parallel.parallelFor(geo.heads, geo.grain(), (from, to) -> {
+                float[] ds = new float[geo.tq * geo.tk];
+                for (int h = from; h < to; h++) {
+                    geo.backwardHead(h, q, k, v, probs, g, ds);
+                }
+            });
+        }, q, k, v);
     }
 
     /** Sizes of one attention call: {@code heads} = B·H independent (b, h) problems. */

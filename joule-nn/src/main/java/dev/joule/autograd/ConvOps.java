@@ -3,6 +3,7 @@ package dev.joule.autograd;
 import static dev.joule.autograd.OpSupport.wants;
 
 import dev.joule.kernel.Kernels;
+import dev.joule.kernel.Parallel;
 import dev.joule.tensor.ShapeException;
 import dev.joule.tensor.Tensor;
 
@@ -13,7 +14,8 @@ import dev.joule.tensor.Tensor;
  *                 backward: dW += dy_n · colsᵀ,  dcols = Wᵀ · dy_n,  dx_n += col2im(dcols)
  *   conv1dCausal: y[b, t, c] = bias[c] + Σ_j w[c, j] · x[b, t − (K − 1) + j, c]   (x = 0 before t = 0)
  * </pre>
- * The im2col buffer is rebuilt in backward rather than kept, trading a cheap copy for memory.
+ * The im2col buffer is rebuilt in backward rather than kept, trading a cheap copy for memory. Images run
+ * in parallel on {@link Parallel}'s pool.
  */
 final class ConvOps {
     private ConvOps() {}
@@ -110,50 +112,92 @@ final class ConvOps {
         Tensor wv = weight.value();
         Tensor out = Tensor.zeros(cv.n, cv.o, ho, wo);
         float[] y = out.data();
-        float[] cols = new float[patch * px];
-        Kernels kern = Kernels.get();
-        for (int img = 0; img < cv.n; img++) {
-            cv.im2col(xv.data(), xv.offset() + img * inSize, cols);
-            kern.gemm(false, false, cv.o, px, patch, wv.data(), wv.offset(), patch, cols, 0, px, 0f, y, img * outSize, px);
-            if (bias != null) {
-                float[] b = bias.value().data();
-                int bo = bias.value().offset();
-                for (int oc = 0; oc < cv.o; oc++) {
-                    int base = img * outSize + oc * px;
-                    for (int p = 0; p < px; p++) {
-                        y[base + p] += b[bo + oc];
+        int grain = imagesPerChunk(cv);
+        Parallel.parallelFor(cv.n, grain, (from, to) -> {
+            Kernels kern = Kernels.get();
+            float[] cols = new float[patch * px];
+            for (int img = from; img < to; img++) {
+                cv.im2col(xv.data(), xv.offset() + img * inSize, cols);
+                kern.gemm(false, false, cv.o, px, patch, wv.data(), wv.offset(), patch, cols, 0, px, 0f, y, img * outSize, px);
+                if (bias != null) {
+                    float[] b = bias.value().data();
+                    int bo = bias.value().offset();
+                    for (int oc = 0; oc < cv.o; oc++) {
+                        int base = img * outSize + oc * px;
+                        for (int p = 0; p < px; p++) {
+                            y[base + p] += b[bo + oc];
+                        }
                     }
                 }
             }
-        }
+        });
         return Var.op(out, g -> {
-            float[] gd = g.data();
-            float[] colsB = new float[patch * px];
-            float[] dcols = wants(x) ? new float[patch * px] : null;
-            for (int img = 0; img < cv.n; img++) {
-                int gOff = g.offset() + img * outSize;
-                if (wants(weight)) {
-                    cv.im2col(xv.data(), xv.offset() + img * inSize, colsB);
-                    Tensor gw = weight.gradBuffer();
-                    kern.gemm(false, true, cv.o, patch, px, gd, gOff, px, colsB, 0, px, 1f, gw.data(), gw.offset(), patch);
+            // Images run in a fixed number of chunks; each keeps its own weight and bias gradient partials,
+            // added in chunk order afterwards, so results depend only on the thread count.
+            if (wants(x)) {
+                x.gradBuffer(); // allocate once here: chunks must not race to create it
+            }
+            int chunks = Parallel.chunkCount(cv.n, grain);
+            float[][] dW = new float[chunks][];
+            float[][] dB = new float[chunks][];
+            Parallel.parallelFor(chunks, 1, (cf, ct) -> {
+                for (int ch = cf; ch < ct; ch++) {
+                    int from = (int) ((long) cv.n * ch / chunks);
+                    int to = (int) ((long) cv.n * (ch + 1) / chunks);
+                    dW[ch] = wants(weight) ? new float[cv.o * patch] : null;
+                    dB[ch] = wants(bias) ? new float[cv.o] : null;
+                    conv2dBackwardImages(cv, from, to, x, xv, wv, g, dW[ch], dB[ch]);
                 }
-                if (dcols != null) {
-                    kern.gemm(true, false, patch, px, cv.o, wv.data(), wv.offset(), patch, gd, gOff, px, 0f, dcols, 0, px);
-                    Tensor gx = x.gradBuffer();
-                    cv.col2imAdd(dcols, gx.data(), gx.offset() + img * inSize);
+            });
+            for (int ch = 0; ch < chunks; ch++) {
+                if (dW[ch] != null) {
+                    OpSupport.addInto(weight, dW[ch], 0);
                 }
-                if (wants(bias)) {
-                    Tensor gb = bias.gradBuffer();
-                    for (int oc = 0; oc < cv.o; oc++) {
-                        float s = 0f;
-                        for (int p = 0; p < px; p++) {
-                            s += gd[gOff + oc * px + p];
-                        }
-                        gb.data()[gb.offset() + oc] += s;
-                    }
+                if (dB[ch] != null) {
+                    OpSupport.addInto(bias, dB[ch], 0);
                 }
             }
         }, OpSupport.present(x, weight, bias));
+    }
+
+    /** Images per parallel chunk: enough that a chunk does at least ~1M multiply-adds. */
+    private static int imagesPerChunk(Conv2d cv) {
+        long macsPerImage = (long) cv.o * cv.patch() * cv.pixels();
+        return (int) Math.max(1, Math.min(cv.n, (1L << 20) / Math.max(1, macsPerImage)));
+    }
+
+    /** Backward over images [from, to): dx into x's gradient, dW and dBias into the given partials (when non-null). */
+    private static void conv2dBackwardImages(Conv2d cv, int from, int to, Var x, Tensor xv, Tensor wv, Tensor g,
+                                             float[] dW, float[] dBias) {
+        Kernels kern = Kernels.get();
+        int patch = cv.patch();
+        int px = cv.pixels();
+        int inSize = cv.c * cv.h * cv.w;
+        int outSize = cv.o * px;
+        float[] gd = g.data();
+        float[] cols = dW != null ? new float[patch * px] : null;
+        float[] dcols = wants(x) ? new float[patch * px] : null;
+        for (int img = from; img < to; img++) {
+            int gOff = g.offset() + img * outSize;
+            if (dW != null) {
+                cv.im2col(xv.data(), xv.offset() + img * inSize, cols);
+                kern.gemm(false, true, cv.o, patch, px, gd, gOff, px, cols, 0, px, 1f, dW, 0, patch);
+            }
+            if (dcols != null) {
+                kern.gemm(true, false, patch, px, cv.o, wv.data(), wv.offset(), patch, gd, gOff, px, 0f, dcols, 0, px);
+                Tensor gx = x.gradBuffer();
+                cv.col2imAdd(dcols, gx.data(), gx.offset() + img * inSize);
+            }
+            if (dBias != null) {
+                for (int oc = 0; oc < cv.o; oc++) {
+                    float s = 0f;
+                    for (int p = 0; p < px; p++) {
+                        s += gd[gOff + oc * px + p];
+                    }
+                    dBias[oc] += s;
+                }
+            }
+        }
     }
 
     /** Max over {@code kernel × kernel} windows, no padding; the gradient goes to each window's first maximum. */

@@ -61,6 +61,34 @@ class AttentionOpsTest {
     }
 
     @Test
+    void parallelHeadsGiveTheSameResultAsOneThread() {
+        Tensor q = randn(93, 4, 16, 32, 16);
+        Tensor k = randn(94, 4, 16, 32, 16);
+        Tensor v = randn(95, 4, 16, 32, 16);
+        Tensor seed = randn(96, 4, 16, 32, 16);
+        float[][] one = grads(1, q, k, v, seed);
+        float[][] two = grads(2, q, k, v, seed);
+        for (int i = 0; i < one.length; i++) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(one[i], two[i], "tensor " + i);
+        }
+    }
+
+    private static float[][] grads(int threads, Tensor q, Tensor k, Tensor v, Tensor seed) {
+        int saved = dev.joule.kernel.Parallel.threads();
+        dev.joule.kernel.Parallel.setThreads(threads);
+        try {
+            Var qv = Var.param(q.copy());
+            Var kv = Var.param(k.copy());
+            Var vv = Var.param(v.copy());
+            Var y = Ops.attention(qv, kv, vv, true);
+            y.backward(seed);
+            return new float[][] {y.value().toArray(), qv.grad().toArray(), kv.grad().toArray(), vv.grad().toArray()};
+        } finally {
+            dev.joule.kernel.Parallel.setThreads(saved);
+        }
+    }
+
+    @Test
     void causalOutputIgnoresFutureKeys() {
         Tensor q = randn(90, 1, 1, 4, 2);
         Tensor k = randn(91, 1, 1, 4, 2);

@@ -60,6 +60,36 @@ class ConvOpsTest {
     }
 
     @Test
+    void conv2dParallelChunksAgreeWithOneThread() {
+        Tensor x = randn(108, 64, 3, 12, 12);
+        Tensor w = randn(109, 16, 3, 3, 3);
+        Tensor b = randn(110, 16);
+        Tensor seed = randn(111, 64, 16, 12, 12);
+        float[][] one = convGrads(1, x, w, b, seed);
+        float[][] two = convGrads(2, x, w, b, seed);
+        for (int i = 0; i < one.length; i++) {
+            for (int j = 0; j < one[i].length; j++) {
+                assertEquals(one[i][j], two[i][j], 1e-4 * (1 + Math.abs(one[i][j])), "tensor " + i + " element " + j);
+            }
+        }
+    }
+
+    private static float[][] convGrads(int threads, Tensor x, Tensor w, Tensor b, Tensor seed) {
+        int saved = dev.joule.kernel.Parallel.threads();
+        dev.joule.kernel.Parallel.setThreads(threads);
+        try {
+            Var xv = Var.param(x.copy());
+            Var wv = Var.param(w.copy());
+            Var bv = Var.param(b.copy());
+            Var y = Ops.conv2d(xv, wv, bv, 1, 1);
+            y.backward(seed);
+            return new float[][] {y.value().toArray(), xv.grad().toArray(), wv.grad().toArray(), bv.grad().toArray()};
+        } finally {
+            dev.joule.kernel.Parallel.setThreads(saved);
+        }
+    }
+
+    @Test
     void conv2dChannelMismatchNamesShapes() {
         Var x = Var.constant(Tensor.zeros(1, 3, 4, 4));
         Var w = Var.constant(Tensor.zeros(2, 1, 3, 3));
