@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,10 +31,15 @@ class MeasureCommandTest {
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void needsTheCpuTimeModel() {
-        // The acceptance checks are about the CPU-time model: skip where RAPL is readable.
-        Assumptions.assumeTrue(RaplMeter.open(Path.of("/sys")).isEmpty(), "machine has RAPL counters");
+    /** The acceptance checks on this machine are about the CPU-time model: skipped where RAPL is readable. */
+    private static void assumeNoRapl() {
+        boolean rapl;
+        try {
+            rapl = RaplMeter.open(Path.of("/sys")).isPresent();
+        } catch (RuntimeException unreadable) {
+            rapl = false;
+        }
+        Assumptions.assumeFalse(rapl, "this machine has readable RAPL counters");
     }
 
     /** Runs the CLI and returns its exit code and what it printed on stdout. */
@@ -72,6 +76,7 @@ class MeasureCommandTest {
 
     @Test
     void sleepAndBusyLoopAreBothModelEstimatesAndEnergyFollowsCpuTime() throws Exception {
+        assumeNoRapl();
         JsonNode sleep = measureJson("--", "sleep", "1");
         JsonNode busy = measureJson("--", "sh", "-c", "i=0; while [ $i -lt 600000 ]; do i=$((i+1)); done");
 
@@ -125,6 +130,7 @@ class MeasureCommandTest {
 
     @Test
     void textSummaryLabelsEstimatesAndUnits() {
+        assumeNoRapl();
         Result r = run("measure", "--db", tmp.resolve("t.db").toString(), "--", "true");
         assertEquals(0, r.exitCode());
         assertTrue(r.stdout().contains("model-cpu-time, estimate ±50 %"), r.stdout());
@@ -138,7 +144,7 @@ class MeasureCommandTest {
         Main.run("measure", "--db", db.toString(), "--name", "first", "--", "true");
         Result text = run("runs", "--db", db.toString());
         assertEquals(0, text.exitCode());
-        assertTrue(text.stdout().contains("finished") && text.stdout().contains("model-cpu-time"), text.stdout());
+        assertTrue(text.stdout().contains("finished") && text.stdout().contains("true"), text.stdout());
         Result json = run("runs", "--db", db.toString(), "--json");
         JsonNode array = JSON.readTree(json.stdout());
         assertEquals(1, array.size());
