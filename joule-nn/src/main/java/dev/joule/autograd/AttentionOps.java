@@ -83,12 +83,25 @@ final class AttentionOps {
             int vOff = v.offset() + h * tk * dh;
             int pOff = h * tq * tk;
             kern.gemm(false, true, tq, tk, dh, q.data(), qOff, dh, k.data(), kOff, dh, 0f, probs, pOff, tk);
+            // Softmax of the whole [tq, tk] block with one exp pass: rows are shifted by their own max
+            // first (masked keys become −∞, so exp gives exactly 0). Rows of ~28 floats would otherwise
+            // spend most of their time in the scalar tail of a per-row vector exp.
             for (int i = 0; i < tq; i++) {
                 int row = pOff + i * tk;
                 int len = visible(i);
-                kern.scale(scale, probs, row, probs, row, len);
-                kern.softmaxInPlace(probs, row, len);
-                Arrays.fill(probs, row + len, row + tk, 0f);
+                float shift = kern.max(probs, row, len) * scale;
+                for (int j = 0; j < len; j++) {
+                    probs[row + j] = probs[row + j] * scale - shift;
+                }
+                Arrays.fill(probs, row + len, row + tk, Float.NEGATIVE_INFINITY);
+            }
+            kern.expShiftInPlace(probs, pOff, tq * tk, 0f);
+            for (int i = 0; i < tq; i++) {
+                int row = pOff + i * tk;
+                float inv = 1f / kern.sum(probs, row, visible(i));
+                for (int j = 0; j < tk; j++) {
+                    probs[row + j] *= inv;
+                }
             }
             kern.gemm(false, false, tq, dh, tk, probs, pOff, tk, v.data(), vOff, dh,
                     0f, out.data(), out.offset() + h * tq * dh, dh);

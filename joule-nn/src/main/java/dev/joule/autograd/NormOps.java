@@ -2,6 +2,7 @@ package dev.joule.autograd;
 
 import static dev.joule.autograd.OpSupport.wants;
 
+import dev.joule.kernel.Kernels;
 import dev.joule.kernel.Parallel;
 import dev.joule.tensor.ShapeException;
 import dev.joule.tensor.Tensor;
@@ -117,31 +118,25 @@ final class NormOps {
         }
 
         void forward(int from, int to, float[] y) {
+            Kernels kern = Kernels.get();
+            float[] centred = new float[d];
             for (int r = from; r < to; r++) {
                 int base = xo + r * d;
-                float mu = 0f;
-                if (center) {
-                    for (int j = 0; j < d; j++) {
-                        mu += x[base + j];
-                    }
-                    mu /= d;
-                }
-                float var = 0f;
+                float mu = center ? kern.sum(x, base, d) / d : 0f;
                 for (int j = 0; j < d; j++) {
-                    float c = x[base + j] - mu;
-                    var += c * c;
+                    centred[j] = x[base + j] - mu;
                 }
-                float rs = (float) (1.0 / Math.sqrt(var / d + eps));
+                float rs = (float) (1.0 / Math.sqrt(kern.dot(centred, 0, centred, 0, d) / d + eps));
                 mean[r] = mu;
                 rstd[r] = rs;
                 int out = r * d;
                 if (gm == null) {
                     for (int j = 0; j < d; j++) {
-                        y[out + j] = (x[base + j] - mu) * rs;
+                        y[out + j] = centred[j] * rs;
                     }
                 } else {
                     for (int j = 0; j < d; j++) {
-                        y[out + j] = (x[base + j] - mu) * rs * gm[gmo + j];
+                        y[out + j] = centred[j] * rs * gm[gmo + j];
                     }
                 }
                 if (bt != null) {
@@ -154,6 +149,7 @@ final class NormOps {
 
         /** Rows [from, to): dx into gx (if non-null); dγ into part[0, d) and dβ into part[d, 2d) (if non-null). */
         void backward(int from, int to, float[] g, int go, Tensor gx, float[] part) {
+            Kernels kern = Kernels.get();
             float[] xh = new float[d];
             float[] gh = new float[d];
             for (int r = from; r < to; r++) {
@@ -180,14 +176,8 @@ final class NormOps {
                 if (gx == null) {
                     continue;
                 }
-                float sumG = 0f;
-                float sumGX = 0f;
-                for (int j = 0; j < d; j++) {
-                    sumG += gh[j];
-                    sumGX += gh[j] * xh[j];
-                }
-                float meanG = center ? sumG / d : 0f;
-                float meanGX = sumGX / d;
+                float meanG = center ? kern.sum(gh, 0, d) / d : 0f;
+                float meanGX = kern.dot(gh, 0, xh, 0, d) / d;
                 float[] dx = gx.data();
                 int dxo = gx.offset() + r * d;
                 for (int j = 0; j < d; j++) {

@@ -1,5 +1,6 @@
 package dev.joule.autograd;
 
+import dev.joule.kernel.Kernels;
 import dev.joule.tensor.Shape;
 import dev.joule.tensor.ShapeException;
 import dev.joule.tensor.Tensor;
@@ -223,11 +224,9 @@ final class ReduceOps {
     static void addColumnSums(float[] g, int gOff, int rows, int cols, Tensor target) {
         float[] d = target.data();
         int dOff = target.offset();
+        Kernels kern = Kernels.get();
         for (int r = 0; r < rows; r++) {
-            int base = gOff + r * cols;
-            for (int j = 0; j < cols; j++) {
-                d[dOff + j] += g[base + j];
-            }
+            kern.add(d, dOff, g, gOff + r * cols, d, dOff, cols);
         }
     }
 }
