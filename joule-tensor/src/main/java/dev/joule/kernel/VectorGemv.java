@@ -112,18 +112,31 @@ abstract class VectorGemv extends VectorPrimitives {
             s3.intoArray(y, j + 3 * vl);
         }
         for (; j <= to - vl; j += vl) {
-            FloatVector s0 = FloatVector.zero(sp);
-            for (int p = 0, row = mOff + j; p < k; p++, row += ld) {
-                s0 = FloatVector.broadcast(sp, x[xOff + p]).fma(FloatVector.fromArray(sp, mat, row), s0);
-            }
-            s0.intoArray(y, j);
+            vecMatOneVector(x, xOff, k, mat, mOff, ld, j, y);
         }
-        for (; j < to; j++) {
-            float s = 0f;
-            for (int p = 0, idx = mOff + j; p < k; p++, idx += ld) {
-                s += x[xOff + p] * mat[idx];
+        if (j < to && to - from >= vl) {
+            // Last columns: one more vector that overlaps the previous one; the shared columns
+            // get the same values again (same operations in the same order).
+            vecMatOneVector(x, xOff, k, mat, mOff, ld, to - vl, y);
+        } else if (j < to) {
+            // Fewer columns than a vector: row by row, so M is still read along its rows.
+            java.util.Arrays.fill(y, j, to, 0f);
+            for (int p = 0; p < k; p++) {
+                float xp = x[xOff + p];
+                int row = mOff + p * ld;
+                for (int q = j; q < to; q++) {
+                    y[q] += xp * mat[row + q];
+                }
             }
-            y[j] = s;
         }
+    }
+
+    private void vecMatOneVector(float[] x, int xOff, int k, float[] mat, int mOff, int ld, int j, float[] y) {
+        VectorSpecies<Float> sp = species();
+        FloatVector s0 = FloatVector.zero(sp);
+        for (int p = 0, row = mOff + j; p < k; p++, row += ld) {
+            s0 = FloatVector.broadcast(sp, x[xOff + p]).fma(FloatVector.fromArray(sp, mat, row), s0);
+        }
+        s0.intoArray(y, j);
     }
 }
