@@ -99,7 +99,50 @@ public final class ProcFs {
         return known;
     }
 
+    /**
+     * Descendants of {@code pid}, from the per-thread {@code children} files when the kernel has them
+     * (cheap: only this tree is read) or else from a scan of every process's stat.
+     */
     private List<ProcStat> descendants(long pid) {
+        if (!Files.isRegularFile(root.resolve(pid + "/task/" + pid + "/children"))) {
+            return descendantsByScan(pid);
+        }
+        List<ProcStat> result = new ArrayList<>();
+        List<Long> frontier = List.of(pid);
+        while (!frontier.isEmpty()) {
+            List<Long> next = new ArrayList<>();
+            for (long parent : frontier) {
+                for (long child : children(parent)) {
+                    stat(child).ifPresent(result::add);
+                    next.add(child);
+                }
+            }
+            frontier = next;
+        }
+        return result;
+    }
+
+    private List<Long> children(long pid) {
+        List<Long> children = new ArrayList<>();
+        try (Stream<Path> tasks = Files.list(root.resolve(pid + "/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                String text;
+                try {
+                    text = Files.readString(task.resolve("children")).trim();
+                } catch (IOException e) {
+                    continue; // the thread ended between the listing and the read
+                }
+                for (String id : text.isEmpty() ? new String[0] : text.split("\\s+")) {
+                    children.add(Long.parseLong(id));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return children;
+        }
+        return children;
+    }
+
+    private List<ProcStat> descendantsByScan(long pid) {
         Map<Long, List<ProcStat>> byParent = new HashMap<>();
         try (Stream<Path> entries = Files.list(root)) {
             entries.map(p -> p.getFileName().toString())

@@ -53,6 +53,28 @@ class CpuTimeMeterTest {
     }
 
     @Test
+    void perThreadChildrenFilesGiveTheSameTreeWithoutAScan() throws IOException {
+        stat(100, 1, "java", 500, 100, 40, 10, 1000);
+        stat(200, 100, "sh", 5, 5, 300, 100, 10);
+        stat(300, 200, "python3", 700, 50, 0, 0, 2000);
+        stat(999, 1, "unrelated", 9999, 9999, 0, 0, 9999);
+        children(100, 100, "");
+        children(100, 101, "200");
+        children(200, 200, "300");
+        children(300, 300, "");
+        assertEquals(50 + (10 + 400) + 750, new ProcFs(proc).treeUsage(100, false).ticks());
+        // 999 claims to be a child of 100 in its stat, but no children file lists it: not read at all.
+        stat(999, 100, "unrelated", 9999, 9999, 0, 0, 9999);
+        assertEquals(50 + (10 + 400) + 750, new ProcFs(proc).treeUsage(100, false).ticks());
+    }
+
+    private void children(long pid, long tid, String list) throws IOException {
+        Path task = proc.resolve(pid + "/task/" + tid);
+        Files.createDirectories(task);
+        Files.writeString(task.resolve("children"), list.isEmpty() ? "" : list + " ");
+    }
+
+    @Test
     void energyIsActiveCpuTimePlusIdleShareAndLabelledAnEstimate() throws IOException {
         stat(100, 1, "java", 0, 0, 0, 0, 0);
         CpuTimeModel model = new CpuTimeModel(10.0, 0.1, 2, 0.3725, 1L << 40, "Test CPU", "test", 0.5);
