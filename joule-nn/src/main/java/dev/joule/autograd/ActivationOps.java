@@ -5,6 +5,8 @@ import dev.joule.tensor.Tensor;
 /**
  * Pointwise nonlinearities. Each forward writes a fresh array; each backward adds
  * {@code g · f'(x)} into the input's gradient, reusing the saved output where f' is cheaper from it.
+ * Exponentials go through the vector kernels ({@link ExpMath}, {@link GeluVector}); only {@code log}
+ * and softplus's {@code log1p} remain scalar.
  */
 final class ActivationOps {
     private ActivationOps() {}
@@ -37,9 +39,7 @@ final class ActivationOps {
     static Var exp(Var a) {
         return unary(a, new Pointwise() {
             public void forward(float[] x, int xo, float[] out, int n) {
-                for (int i = 0; i < n; i++) {
-                    out[i] = (float) Math.exp(x[xo + i]);
-                }
+                ExpMath.exp(x, xo, out, n);
             }
 
             public void backward(float[] x, int xo, float[] out, float[] g, int go, float[] dx, int dxo, int n) {
@@ -69,9 +69,7 @@ final class ActivationOps {
     static Var tanh(Var a) {
         return unary(a, new Pointwise() {
             public void forward(float[] x, int xo, float[] out, int n) {
-                for (int i = 0; i < n; i++) {
-                    out[i] = (float) Math.tanh(x[xo + i]);
-                }
+                ExpMath.tanh(x, xo, out, n);
             }
 
             public void backward(float[] x, int xo, float[] out, float[] g, int go, float[] dx, int dxo, int n) {
@@ -86,9 +84,7 @@ final class ActivationOps {
     static Var sigmoid(Var a) {
         return unary(a, new Pointwise() {
             public void forward(float[] x, int xo, float[] out, int n) {
-                for (int i = 0; i < n; i++) {
-                    out[i] = sigmoid(x[xo + i]);
-                }
+                ExpMath.sigmoid(x, xo, out, n);
             }
 
             public void backward(float[] x, int xo, float[] out, float[] g, int go, float[] dx, int dxo, int n) {
@@ -98,15 +94,6 @@ final class ActivationOps {
                 }
             }
         });
-    }
-
-    /** 1 / (1 + e^-x), written so that neither branch overflows. */
-    static float sigmoid(float x) {
-        if (x >= 0f) {
-            return (float) (1.0 / (1.0 + Math.exp(-x)));
-        }
-        double e = Math.exp(x);
-        return (float) (e / (1.0 + e));
     }
 
     static Var relu(Var a) {
@@ -167,39 +154,51 @@ final class ActivationOps {
     static Var geluTanh(Var a) {
         return unary(a, new Pointwise() {
             public void forward(float[] x, int xo, float[] out, int n) {
+                float[] t = innerTanh(x, xo, n);
                 for (int i = 0; i < n; i++) {
-                    float v = x[xo + i];
-                    float t = (float) Math.tanh(SQRT_2_OVER_PI * (v + GELU_CUBIC * v * v * v));
-                    out[i] = 0.5f * v * (1f + t);
+                    out[i] = 0.5f * x[xo + i] * (1f + t[i]);
                 }
             }
 
             public void backward(float[] x, int xo, float[] out, float[] g, int go, float[] dx, int dxo, int n) {
+                float[] t = innerTanh(x, xo, n);
                 for (int i = 0; i < n; i++) {
                     float v = x[xo + i];
-                    float t = (float) Math.tanh(SQRT_2_OVER_PI * (v + GELU_CUBIC * v * v * v));
                     float inner = SQRT_2_OVER_PI * (1f + 3f * GELU_CUBIC * v * v);
-                    dx[dxo + i] += g[go + i] * (0.5f * (1f + t) + 0.5f * v * (1f - t * t) * inner);
+                    dx[dxo + i] += g[go + i] * (0.5f * (1f + t[i]) + 0.5f * v * (1f - t[i] * t[i]) * inner);
                 }
             }
         });
+    }
+
+    /** tanh(√(2/π)·(x + 0.044715·x³)) for every element. */
+    private static float[] innerTanh(float[] x, int xo, int n) {
+        float[] u = new float[n];
+        for (int i = 0; i < n; i++) {
+            float v = x[xo + i];
+            u[i] = SQRT_2_OVER_PI * (v + GELU_CUBIC * v * v * v);
+        }
+        float[] t = new float[n];
+        ExpMath.tanh(u, 0, t, n);
+        return t;
     }
 
     /** x · σ(x) (swish). */
     static Var silu(Var a) {
         return unary(a, new Pointwise() {
             public void forward(float[] x, int xo, float[] out, int n) {
+                ExpMath.sigmoid(x, xo, out, n);
                 for (int i = 0; i < n; i++) {
-                    float v = x[xo + i];
-                    out[i] = v * sigmoid(v);
+                    out[i] *= x[xo + i];
                 }
             }
 
             public void backward(float[] x, int xo, float[] out, float[] g, int go, float[] dx, int dxo, int n) {
+                float[] sig = new float[n];
+                ExpMath.sigmoid(x, xo, sig, n);
                 for (int i = 0; i < n; i++) {
                     float v = x[xo + i];
-                    float s = sigmoid(v);
-                    dx[dxo + i] += g[go + i] * s * (1f + v * (1f - s));
+                    dx[dxo + i] += g[go + i] * sig[i] * (1f + v * (1f - sig[i]));
                 }
             }
         });
@@ -209,15 +208,14 @@ final class ActivationOps {
     static Var softplus(Var a) {
         return unary(a, new Pointwise() {
             public void forward(float[] x, int xo, float[] out, int n) {
-                for (int i = 0; i < n; i++) {
-                    float v = x[xo + i];
-                    out[i] = (float) (Math.max(v, 0.0) + Math.log1p(Math.exp(-Math.abs(v))));
-                }
+                ExpMath.softplus(x, xo, out, n);
             }
 
             public void backward(float[] x, int xo, float[] out, float[] g, int go, float[] dx, int dxo, int n) {
+                float[] sig = new float[n];
+                ExpMath.sigmoid(x, xo, sig, n);
                 for (int i = 0; i < n; i++) {
-                    dx[dxo + i] += g[go + i] * sigmoid(x[xo + i]);
+                    dx[dxo + i] += g[go + i] * sig[i];
                 }
             }
         });

@@ -83,6 +83,29 @@ class ActivationOpsTest {
     }
 
     @Test
+    void exponentialFamilyMatchesMathOverAWideRange() {
+        int n = 20001;
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = -20f + 40f * i / (n - 1);
+        }
+        x[n / 2] = 1e-6f;
+        float[] t = new float[n];
+        float[] s = new float[n];
+        float[] sp = new float[n];
+        ExpMath.tanh(x, 0, t, n);
+        ExpMath.sigmoid(x, 0, s, n);
+        ExpMath.softplus(x, 0, sp, n);
+        for (int i = 0; i < n; i++) {
+            double v = x[i];
+            assertEquals(Math.tanh(v), t[i], 2e-7 * Math.max(1e-3, Math.abs(Math.tanh(v))) + 1e-7, "tanh(" + v + ")");
+            assertEquals(sigmoid(v), s[i], 2e-7, "sigmoid(" + v + ")");
+            assertEquals(Math.log1p(Math.exp(v)), sp[i], 1e-6 * (1 + Math.abs(v)), "softplus(" + v + ")");
+        }
+        assertEquals(1e-6f, t[n / 2], 1e-12f);
+    }
+
+    @Test
     void stableAtExtremes() {
         Var y = Ops.softplus(Var.constant(Tensor.of(new float[] {-200f, 200f}, 2)));
         assertEquals(0f, y.value().toArray()[0], 1e-30);
