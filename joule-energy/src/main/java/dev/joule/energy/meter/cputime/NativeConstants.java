@@ -1,34 +1,36 @@
 package dev.joule.energy.meter.cputime;
 
-import com.sun.jna.Library;
-import com.sun.jna.Native;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
-/** Clock ticks per second and page size from {@code sysconf}, with Linux's usual values as fallback. */
+/**
+ * Clock ticks per second and page size, read without native calls (JNA would make JDK 24+ print
+ * restricted-method warnings on every start).
+ */
 final class NativeConstants {
-    private static final int SC_CLK_TCK = 2;
-    private static final int SC_PAGESIZE = 30;
-    static final long CLOCK_TICKS_PER_SECOND;
-    static final long PAGE_SIZE_BYTES;
-
-    interface LibC extends Library {
-        long sysconf(int name);
-    }
-
-    static {
-        long ticks = 100;
-        long page = 4096;
-        try {
-            LibC libc = Native.load("c", LibC.class);
-            long t = libc.sysconf(SC_CLK_TCK);
-            long p = libc.sysconf(SC_PAGESIZE);
-            ticks = t > 0 ? t : ticks;
-            page = p > 0 ? p : page;
-        } catch (Throwable e) {
-            // No libc through JNA (not Linux, or JNA cannot unpack): the Linux defaults hold on every mainstream kernel.
-        }
-        CLOCK_TICKS_PER_SECOND = ticks;
-        PAGE_SIZE_BYTES = page;
-    }
+    /**
+     * USER_HZ, the unit of /proc/PID/stat times: 100 on every architecture Linux runs today, and part
+     * of the user-space ABI, so it does not change with the kernel's internal HZ.
+     */
+    static final long CLOCK_TICKS_PER_SECOND = 100;
+    static final long PAGE_SIZE_BYTES = pageSize();
 
     private NativeConstants() {}
+
+    /** The first {@code KernelPageSize} of /proc/self/smaps (4 KiB on x86, 4, 16 or 64 KiB on arm64). */
+    private static long pageSize() {
+        try (BufferedReader reader = Files.newBufferedReader(Path.of("/proc/self/smaps"))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (line.startsWith("KernelPageSize:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Not Linux, or /proc hidden: fall through to the common value.
+        }
+        return 4096;
+    }
 }

@@ -7,6 +7,8 @@ import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -41,8 +43,14 @@ public final class JnaNvml implements NvmlApi {
         this.devices = devices;
     }
 
-    /** Loads and initialises NVML once; any failure means "no NVIDIA GPU here", not an error. */
+    /**
+     * Loads and initialises NVML; any failure means "no NVIDIA GPU here", not an error. Without the
+     * NVIDIA kernel driver JNA is not touched at all (no native library load, no JDK 24+ warning).
+     */
     public static Optional<NvmlApi> load() {
+        if (!Files.exists(Path.of("/proc/driver/nvidia/version")) && !Files.exists(Path.of("/dev/nvidiactl"))) {
+            return Optional.empty();
+        }
         Lib lib;
         try {
             lib = Native.load("nvidia-ml", Lib.class);
