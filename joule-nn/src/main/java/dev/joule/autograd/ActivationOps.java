@@ -1,5 +1,6 @@
 package dev.joule.autograd;
 
+import dev.joule.kernel.Kernels;
 import dev.joule.tensor.Tensor;
 
 /**
@@ -15,6 +16,14 @@ final class ActivationOps {
     private static final double INV_SQRT_2PI = 1.0 / Math.sqrt(2.0 * Math.PI);
     private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2.0 / Math.PI);
     private static final float GELU_CUBIC = 0.044715f;
+
+    /** Checked by name, so that the scalar configuration never initialises {@link GeluVector}. */
+    private static final boolean VECTOR_GELU = Kernels.get().name().startsWith("vector");
+
+    /** True when exact GELU runs on the Vector API ({@link GeluVector}). */
+    static boolean vectorGelu() {
+        return VECTOR_GELU;
+    }
 
     /** Forward and derivative of one activation: {@code out[i] = f(x[i])}, {@code dx[i] += g[i] · f'(x[i])}. */
     private interface Pointwise {
@@ -123,7 +132,7 @@ final class ActivationOps {
         int n = av.size();
         float[] out = new float[n];
         float[] cdf = new float[n];
-        boolean vector = GeluVector.available();
+        boolean vector = VECTOR_GELU;
         if (vector) {
             GeluVector.forward(x, xo, out, cdf, n);
         } else {

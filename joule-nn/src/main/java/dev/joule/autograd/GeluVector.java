@@ -18,16 +18,11 @@ import jdk.incubator.vector.VectorSpecies;
  *   gelu'(x) = Φ(x) + x·exp(−x²/2)/√(2π)
  * </pre>
  * Evaluated in f32 the result stays within ~3e-7 of Φ (the fit is 1.2e-7; the rest is rounding).
- * Only touch this class when {@link #AVAILABLE} says the vector kernels are active: loading it needs
- * the {@code jdk.incubator.vector} module.
+ * Only touch this class when {@link ActivationOps#vectorGelu()} says the vector kernels are active:
+ * initialising it needs the {@code jdk.incubator.vector} module and the vector kernels.
  */
 final class GeluVector {
     private GeluVector() {}
-
-    /** True when the engine runs the Vector API kernels (checked by name, so this needs no vector class). */
-    static boolean available() {
-        return Kernels.get().name().startsWith("vector");
-    }
 
     private static final VectorSpecies<Float> SPECIES = VectorSpecies.of(float.class,
             VectorShape.forBitSize(((VectorKernels) Kernels.get()).bits()));
