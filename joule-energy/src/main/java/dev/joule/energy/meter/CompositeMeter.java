@@ -86,6 +86,12 @@ public final class CompositeMeter implements EnergyMeter {
     }
 
     @Override
+    public java.util.Optional<Duration> longestSafeInterval() {
+        return meters.stream().map(EnergyMeter::longestSafeInterval).flatMap(java.util.Optional::stream)
+                .min(Duration::compareTo);
+    }
+
+    @Override
     public void close() {
         meters.forEach(EnergyMeter::close);
     }

@@ -2,6 +2,7 @@ package dev.joule.energy.meter;
 
 import dev.joule.energy.Component;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -23,6 +24,14 @@ public interface EnergyMeter extends AutoCloseable {
 
     /** The shortest window this meter can resolve; shorter windows are flagged by the tracker. */
     Duration resolution();
+
+    /**
+     * The longest sampling interval at which this meter's counters cannot wrap ambiguously, or empty
+     * when any interval will do. The tracker samples at least this often.
+     */
+    default Optional<Duration> longestSafeInterval() {
+        return Optional.empty();
+    }
 
     @Override
     default void close() {}

@@ -40,6 +40,12 @@ public final class EnergyRun extends EnergyWindow {
             return t;
         });
         long period = config.sampleInterval().toNanos();
+        long safe = meter.longestSafeInterval().map(java.time.Duration::toNanos).orElse(Long.MAX_VALUE);
+        if (safe < period) {
+            LOG.info("sampling every {} ms instead of {} ms: {}'s counters could wrap ambiguously between samples",
+                    safe / 1_000_000, period / 1_000_000, meter.name());
+            period = safe;
+        }
         sampler.scheduleAtFixedRate(this::sample, period, period, TimeUnit.NANOSECONDS);
     }
 

@@ -98,6 +98,38 @@ class EnergyTrackerTest {
     }
 
     @Test
+    void samplerRunsAtLeastAsOftenAsTheCountersNeedToStayUnambiguous() throws InterruptedException {
+        ManualMeter meter = new ManualMeter(10, 1, 0, Duration.ofMillis(10));
+        meter.safeInterval = Duration.ofMillis(20);
+        CountDownLatch three = new CountDownLatch(3);
+        TrackerConfig cfg = config(meter).withSampleInterval(Duration.ofSeconds(60))
+                .withListener((run, sample) -> three.countDown());
+        try (EnergyRun run = EnergyTracker.start("wrapping", cfg)) {
+            assertTrue(three.await(5, TimeUnit.SECONDS), "a 60 s interval was not shortened to the safe 20 ms");
+        }
+    }
+
+    @Test
+    void defaultTrackerOnThisMachineMeasuresItsOwnCpuTime() {
+        EnergyRun run = EnergyTracker.start("in-process");
+        double sink = 0;
+        try (run) {
+            long end = System.nanoTime() + 300_000_000L;
+            while (System.nanoTime() < end) {
+                sink += Math.sqrt(sink + 1);
+            }
+        }
+        EnergyReport r = run.report();
+        assertTrue(sink > 0);
+        assertTrue(r.totalJoules() > 0, "energy " + r.totalJoules());
+        assertTrue(r.durationSeconds() >= 0.3);
+        assertFalse(r.component(Component.CPU).source().isBlank());
+        if (r.component(Component.CPU).source().equals("model-cpu-time")) {
+            assertTrue(r.cpuSeconds() > 0.1, "a 0.3 s busy loop used " + r.cpuSeconds() + " s of CPU");
+        }
+    }
+
+    @Test
     void perInferenceEnergyShowsIdleApart() {
         ManualMeter meter = new ManualMeter(10, 2, 0, Duration.ofMillis(10));
         EnergyRun run = EnergyTracker.start("serve", config(meter));

@@ -16,6 +16,7 @@ final class ManualMeter implements EnergyMeter {
     private final double idleWatts;
     private final double gpuWatts;
     private final Duration resolution;
+    Duration safeInterval;
 
     ManualMeter(double cpuWatts, double idleWatts, double gpuWatts, Duration resolution) {
         this.cpuWatts = cpuWatts;
@@ -49,6 +50,11 @@ final class ManualMeter implements EnergyMeter {
         return MeterReading.of(nanos, List.of(
                 new ComponentEnergy(Component.CPU, cpuWatts * s, idleWatts * s, "test-cpu", true, 0.5),
                 new ComponentEnergy(Component.GPU, gpuWatts * s, 0, "test-gpu", false, 0.05)), 0, s);
+    }
+
+    @Override
+    public java.util.Optional<Duration> longestSafeInterval() {
+        return java.util.Optional.ofNullable(safeInterval);
     }
 
     @Override

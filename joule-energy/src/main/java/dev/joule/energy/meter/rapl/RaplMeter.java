@@ -136,9 +136,10 @@ public final class RaplMeter implements EnergyMeter {
         return RESOLUTION;
     }
 
-    /** The longest sampling interval that keeps every zone's wraps unambiguous. */
-    public Duration safeSamplingInterval() {
+    /** The longest sampling interval that keeps every zone's wraps unambiguous at full power. */
+    @Override
+    public Optional<Duration> longestSafeInterval() {
         double seconds = tracked.stream().mapToDouble(t -> t.counter().safeIntervalSeconds()).min().orElse(60);
-        return Duration.ofMillis((long) Math.min(seconds * 1000, 60_000));
+        return Optional.of(Duration.ofMillis(Math.max(1, (long) Math.min(seconds * 1000, 60_000))));
     }
 }
