@@ -89,6 +89,16 @@ class AttentionOpsTest {
     }
 
     @Test
+    void mismatchedShapesNameAllThree() {
+        Var q = Var.constant(Tensor.zeros(1, 2, 3, 4));
+        Var k = Var.constant(Tensor.zeros(1, 2, 3, 5));
+        dev.joule.tensor.ShapeException e = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.joule.tensor.ShapeException.class, () -> Ops.attention(q, k, k, false));
+        org.junit.jupiter.api.Assertions.assertTrue(
+                e.getMessage().contains("[1, 2, 3, 4]") && e.getMessage().contains("[1, 2, 3, 5]"), e.getMessage());
+    }
+
+    @Test
     void causalOutputIgnoresFutureKeys() {
         Tensor q = randn(90, 1, 1, 4, 2);
         Tensor k = randn(91, 1, 1, 4, 2);

@@ -126,6 +126,17 @@ class SoftmaxNormOpsTest {
     }
 
     @Test
+    void normParameterShapeErrorsNameBothShapes() {
+        Var x = Var.constant(Tensor.zeros(2, 6));
+        Var badGamma = Var.constant(Tensor.zeros(5));
+        dev.joule.tensor.ShapeException e = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.joule.tensor.ShapeException.class, () -> Ops.layerNorm(x, badGamma, null, 1e-5f));
+        org.junit.jupiter.api.Assertions.assertTrue(
+                e.getMessage().contains("[6]") && e.getMessage().contains("[5]") && e.getMessage().contains("[2, 6]"),
+                e.getMessage());
+    }
+
+    @Test
     void layerNormRowsHaveZeroMeanUnitVariance() {
         Tensor x = randn(47, 5, 32);
         float[] y = Ops.layerNorm(Var.constant(x), null, null, 1e-5f).value().toArray();
