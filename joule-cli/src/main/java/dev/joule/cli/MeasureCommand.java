@@ -6,6 +6,7 @@ import dev.joule.energy.meter.EnergyMeter;
 import dev.joule.energy.meter.MeterOptions;
 import dev.joule.energy.meter.MeterSelection;
 import dev.joule.energy.meter.Meters;
+import dev.joule.energy.meter.nvml.NvmlMeter;
 import dev.joule.energy.record.CsvRecordWriter;
 import dev.joule.energy.record.HostInfo;
 import dev.joule.energy.record.RunRecord;
@@ -86,7 +87,8 @@ final class MeasureCommand implements Callable<Integer> {
         EnergyMeter energyMeter = selection.meter();
         String runName = name != null ? name : Path.of(command.get(0)).getFileName().toString();
         String commandLine = quoted(command);
-        HostInfo host = HostInfo.detect();
+        List<String> gpus = NvmlMeter.deviceNames(energyMeter);
+        HostInfo host = HostInfo.detect().withGpus(gpus.size(), String.join(", ", new java.util.TreeSet<>(gpus)));
         PrintWriter err = spec.commandLine().getErr();
         selection.notes().forEach(n -> err.println("joule: " + n));
 

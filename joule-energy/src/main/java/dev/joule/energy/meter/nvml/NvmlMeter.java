@@ -121,6 +121,26 @@ public final class NvmlMeter implements EnergyMeter {
         d.counterMode = false;
     }
 
+    /** The product name of each GPU, in NVML index order. */
+    public List<String> deviceNames() {
+        List<String> names = new ArrayList<>();
+        for (Device d : devices) {
+            names.add(nvml.deviceName(d.index));
+        }
+        return names;
+    }
+
+    /** The GPUs behind a meter (itself NVML, or a composite holding one); empty when none. */
+    public static List<String> deviceNames(EnergyMeter meter) {
+        if (meter instanceof NvmlMeter nvml) {
+            return nvml.deviceNames();
+        }
+        if (meter instanceof dev.joule.energy.meter.CompositeMeter composite) {
+            return composite.meters().stream().flatMap(m -> deviceNames(m).stream()).toList();
+        }
+        return List.of();
+    }
+
     @Override
     public String name() {
         return "nvml";

@@ -58,6 +58,7 @@ class NvmlMeterTest {
         try (NvmlMeter meter = new NvmlMeter(new FakeGpu(100, true, false), Duration.ofMillis(10))) {
             ComponentEnergy gpu = gpuAfter(meter, 300);
             assertEquals("nvml-energy", gpu.source());
+            assertEquals(java.util.List.of("Fake GPU"), NvmlMeter.deviceNames(meter));
             assertTrue(gpu.joules() >= 25 && gpu.joules() < 100, "about 100 W x 0.3 s, got " + gpu.joules());
         }
     }
