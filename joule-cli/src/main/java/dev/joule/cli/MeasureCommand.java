@@ -1,5 +1,6 @@
 package dev.joule.cli;
 
+import dev.joule.energy.EnergyException;
 import dev.joule.energy.carbon.CarbonIntensityTable;
 import dev.joule.energy.carbon.CarbonSettings;
 import dev.joule.energy.meter.EnergyMeter;
@@ -34,8 +35,8 @@ import picocli.CommandLine.Spec;
 /** {@code joule measure -- CMD ARGS}: runs a command, measures it and its children, records the run. */
 @Command(name = "measure", mixinStandardHelpOptions = true,
         description = {"Run a command and measure the energy and emissions of it and its child processes.",
-            "Prints energy per component with its source, duration, mean power and emissions, records the run",
-            "in SQLite (and CSV with --csv) and exits with the command's exit code."},
+            "Prints energy per component with its source, duration, mean power and emissions, records the run "
+                    + "in SQLite (and CSV with --csv) and exits with the command's exit code."},
         footer = {"", "Example: joule measure --region FR --pue 1.2 --interval 500ms -- python3 train.py"})
 final class MeasureCommand implements Callable<Integer> {
     @Spec
@@ -81,8 +82,13 @@ final class MeasureCommand implements Callable<Integer> {
             throw new UsageException("--meter analytic needs op counts from Joule's own engine; an external command "
                     + "has none. Use auto, rapl, nvml or model-cpu-time");
         }
-        CarbonSettings carbon = CarbonSettings.resolve(region, pue, renewable, config(), System.getenv(),
-                CarbonIntensityTable.bundled());
+        CarbonSettings carbon;
+        try {
+            carbon = CarbonSettings.resolve(region, pue, renewable, config(), System.getenv(),
+                    CarbonIntensityTable.bundled());
+        } catch (EnergyException badFlag) {
+            throw new UsageException(badFlag.getMessage());
+        }
         MeterSelection selection = Meters.open(MeterOptions.defaults().withChoice(meter).withIncludeSelf(false));
         EnergyMeter energyMeter = selection.meter();
         String runName = name != null ? name : Path.of(command.get(0)).getFileName().toString();

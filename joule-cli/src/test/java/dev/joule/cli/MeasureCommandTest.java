@@ -152,6 +152,13 @@ class MeasureCommandTest {
     }
 
     @Test
+    void unknownRegionOrBadPueIsAUsageError() {
+        assertEquals(2, Main.run("measure", "--db", tmp.resolve("r.db").toString(), "--region", "Atlantis", "--", "true"));
+        assertEquals(2, Main.run("measure", "--db", tmp.resolve("r.db").toString(), "--pue", "0.5", "--", "true"));
+        assertEquals(2, Main.run("measure", "--db", tmp.resolve("r.db").toString(), "--interval", "fast", "--", "true"));
+    }
+
+    @Test
     void unknownCommandIsAUsageErrorAndRecordedAsFailed() {
         Path db = tmp.resolve("missing.db");
         int code = Main.run("measure", "--db", db.toString(), "--", "no-such-command-joule-test");
