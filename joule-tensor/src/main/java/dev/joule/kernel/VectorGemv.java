@@ -1,6 +1,7 @@
 package dev.joule.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -75,11 +76,47 @@ abstract class VectorGemv extends VectorPrimitives {
     /** {@code y[j] = x · M[j, 0..k)} for {@code j < rows}, M's rows {@code ld} apart. */
     private void dotRows(float[] x, int xOff, int k, float[] mat, int mOff, int ld, int rows, float[] y) {
         int grain = (int) Math.max(1, PARALLEL_MACS / Math.max(1, k));
-        Parallel.parallelFor(rows, grain, (j0, j1) -> {
-            for (int j = j0; j < j1; j++) {
-                y[j] = dotUncounted(x, xOff, mat, mOff + j * ld, k);
+        // Groups of four rows at fixed positions, so a row's arithmetic never depends on the thread count.
+        Parallel.parallelFor((rows + 3) / 4, Math.max(1, grain / 4), (u0, u1) -> {
+            for (int j = 4 * u0; j < Math.min(4 * u1, rows); j += 4) {
+                if (j + 4 <= rows) {
+                    dotFourRows(x, xOff, k, mat, mOff + j * ld, ld, y, j);
+                } else {
+                    for (int r = j; r < rows; r++) {
+                        y[r] = dotUncounted(x, xOff, mat, mOff + r * ld, k);
+                    }
+                }
             }
         });
+    }
+
+    /** Four dot products sharing each load of x; four independent reductions at the end. */
+    private void dotFourRows(float[] x, int xOff, int k, float[] mat, int row0, int ld, float[] y, int j) {
+        VectorSpecies<Float> sp = species();
+        int vl = sp.length();
+        FloatVector s0 = FloatVector.zero(sp), s1 = FloatVector.zero(sp);
+        FloatVector s2 = FloatVector.zero(sp), s3 = FloatVector.zero(sp);
+        int p = 0;
+        for (; p <= k - vl; p += vl) {
+            FloatVector xv = FloatVector.fromArray(sp, x, xOff + p);
+            s0 = xv.fma(FloatVector.fromArray(sp, mat, row0 + p), s0);
+            s1 = xv.fma(FloatVector.fromArray(sp, mat, row0 + ld + p), s1);
+            s2 = xv.fma(FloatVector.fromArray(sp, mat, row0 + 2 * ld + p), s2);
+            s3 = xv.fma(FloatVector.fromArray(sp, mat, row0 + 3 * ld + p), s3);
+        }
+        float r0 = s0.reduceLanes(VectorOperators.ADD), r1 = s1.reduceLanes(VectorOperators.ADD);
+        float r2 = s2.reduceLanes(VectorOperators.ADD), r3 = s3.reduceLanes(VectorOperators.ADD);
+        for (; p < k; p++) {
+            float xp = x[xOff + p];
+            r0 += xp * mat[row0 + p];
+            r1 += xp * mat[row0 + ld + p];
+            r2 += xp * mat[row0 + 2 * ld + p];
+            r3 += xp * mat[row0 + 3 * ld + p];
+        }
+        y[j] = r0;
+        y[j + 1] = r1;
+        y[j + 2] = r2;
+        y[j + 3] = r3;
     }
 
     /** {@code y[j] = Σ_p x[p] · M[p, j]} for {@code j < cols}; M is {@code k × cols}, rows {@code ld} apart. */
@@ -119,13 +156,14 @@ abstract class VectorGemv extends VectorPrimitives {
             // get the same values again (same operations in the same order).
             vecMatOneVector(x, xOff, k, mat, mOff, ld, to - vl, y);
         } else if (j < to) {
-            // Fewer columns than a vector: row by row, so M is still read along its rows.
+            // Fewer columns than a vector: row by row, so M is still read along its rows; Math.fma
+            // in the same order gives the vector lanes' results bit for bit.
             java.util.Arrays.fill(y, j, to, 0f);
             for (int p = 0; p < k; p++) {
                 float xp = x[xOff + p];
                 int row = mOff + p * ld;
                 for (int q = j; q < to; q++) {
-                    y[q] += xp * mat[row + q];
+                    y[q] = Math.fma(xp, mat[row + q], y[q]);
                 }
             }
         }

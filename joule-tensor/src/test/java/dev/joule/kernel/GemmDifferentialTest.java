@@ -64,9 +64,11 @@ class GemmDifferentialTest {
     @MethodSource("widths")
     void largeGemmMatchesScalarAndIsThreadCountInvariant(VectorKernels kernels) {
         SplittableRandom rnd = new SplittableRandom(3);
-        for (int[] s : new int[][] {{257, 129, 300}, {70, 513, 65}, {7, 1100, 2000}}) {
+        int[][] shapes = {{257, 129, 300, 0}, {70, 513, 65, 0}, {7, 1100, 2000, 0},
+            {1, 3001, 300, 0}, {1, 2001, 300, 1}, {2001, 1, 300, 0}, {2003, 1, 300, 1}};
+        for (int[] s : shapes) {
             Parallel.setThreads(2);
-            Problem p = Problem.random(rnd, s[0], s[1], s[2], true, false, 0.5f);
+            Problem p = Problem.random(rnd, s[0], s[1], s[2], true, s[3] == 1, 0.5f);
             float[] two = p.run(kernels);
             Parallel.setThreads(1);
             float[] one = p.run(kernels);
