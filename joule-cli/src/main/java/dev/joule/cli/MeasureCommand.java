@@ -95,8 +95,6 @@ final class MeasureCommand implements Callable<Integer> {
         String commandLine = quoted(command);
         List<String> gpus = NvmlMeter.deviceNames(energyMeter);
         HostInfo host = HostInfo.detect().withGpus(gpus.size(), String.join(", ", new java.util.TreeSet<>(gpus)));
-        PrintWriter err = spec.commandLine().getErr();
-        selection.notes().forEach(n -> err.println("joule: " + n));
 
         try (RunStore store = RunStore.open(db != null ? db : RunStore.defaultPath())) {
             AtomicReference<RunRecord> stored = new AtomicReference<>();

@@ -41,7 +41,8 @@ public final class Meters {
         String summary = selection.summary();
         if (!summary.equals(lastLogged)) {
             lastLogged = summary;
-            LOG.info(summary);
+            selection.notes().forEach(LOG::warn);
+            LOG.info("energy meters: {}", selection.meter().describe());
         }
         return selection;
     }
