@@ -217,6 +217,15 @@ public final class Ops {
         return AttentionOps.attention(q, k, v, causal);
     }
 
+    /**
+     * Multi-head attention without splitting heads: q [B, Tq, H·dh], k, v [B, Tk, H·dh] give [B, Tq, H·dh].
+     * Equal to reshaping to [B, T, H, dh], transposing to [B, H, T, dh], {@link #attention} and merging
+     * back, but with no copies.
+     */
+    public static Var attentionHeads(Var q, Var k, Var v, int heads, boolean causal) {
+        return AttentionOps.attentionHeads(q, k, v, heads, causal);
+    }
+
     // ---- losses
 
     /** Mean cross-entropy of logits [N, C]; target -1 ignores a row; PyTorch label smoothing. */

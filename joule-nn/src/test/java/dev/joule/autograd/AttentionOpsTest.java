@@ -88,6 +88,66 @@ class AttentionOpsTest {
         }
     }
 
+    /** [B, T, H·dh] to [B·H, T, dh] blocks, in double. */
+    private static double[] splitHeads(double[] x, int b, int t, int h, int dh) {
+        double[] y = new double[x.length];
+        for (int bi = 0; bi < b; bi++) {
+            for (int ti = 0; ti < t; ti++) {
+                for (int hi = 0; hi < h; hi++) {
+                    for (int j = 0; j < dh; j++) {
+                        y[((bi * h + hi) * t + ti) * dh + j] = x[(bi * t + ti) * h * dh + hi * dh + j];
+                    }
+                }
+            }
+        }
+        return y;
+    }
+
+    private static double[] mergeHeads(double[] y, int b, int t, int h, int dh) {
+        double[] x = new double[y.length];
+        for (int bi = 0; bi < b; bi++) {
+            for (int ti = 0; ti < t; ti++) {
+                for (int hi = 0; hi < h; hi++) {
+                    for (int j = 0; j < dh; j++) {
+                        x[(bi * t + ti) * h * dh + hi * dh + j] = y[((bi * h + hi) * t + ti) * dh + j];
+                    }
+                }
+            }
+        }
+        return x;
+    }
+
+    @Test
+    void attentionHeadsOnTheUnsplitLayout() {
+        int b = 2;
+        int tq = 3;
+        int tk = 4;
+        int h = 2;
+        int dh = 3;
+        for (boolean causal : new boolean[] {false, true}) {
+            int t2 = causal ? tq : tk;
+            Tensor q = randn(97, b, tq, h * dh);
+            Tensor k = randn(98, b, t2, h * dh);
+            Tensor v = randn(99, b, t2, h * dh);
+            GradCheck.check("attentionHeads causal=" + causal, x -> Ops.attentionHeads(x[0], x[1], x[2], h, causal),
+                    a -> mergeHeads(reference(splitHeads(a[0], b, tq, h, dh), splitHeads(a[1], b, t2, h, dh),
+                            splitHeads(a[2], b, t2, h, dh), b * h, tq, t2, dh, causal), b, tq, h, dh), q, k, v);
+        }
+        Tensor q = randn(100, 2, 5, 8);
+        Tensor k = randn(101, 2, 5, 8);
+        Tensor v = randn(102, 2, 5, 8);
+        Var merged = Ops.attentionHeads(Var.constant(q), Var.constant(k), Var.constant(v), 2, true);
+        Var split = Ops.reshape(Ops.transpose(Ops.attention(
+                Ops.transpose(Ops.reshape(Var.constant(q), 2, 5, 2, 4), 1, 2),
+                Ops.transpose(Ops.reshape(Var.constant(k), 2, 5, 2, 4), 1, 2),
+                Ops.transpose(Ops.reshape(Var.constant(v), 2, 5, 2, 4), 1, 2), true), 1, 2), 2, 5, 8);
+        float[] a = merged.value().toArray();
+        float[] c = split.value().toArray();
+        for (int i = 0; i < a.length; i++) {
+            assertEquals(c[i], a[i], 1e-6);
+        }
+    }
+
     @Test
     void mismatchedShapesNameAllThree() {
         Var q = Var.constant(Tensor.zeros(1, 2, 3, 4));
