@@ -24,7 +24,16 @@ public final class CarbonIntensityTable {
         this.rows = List.copyOf(rows);
     }
 
+    /** The bundled table, parsed once. */
     public static CarbonIntensityTable bundled() {
+        return Bundled.TABLE;
+    }
+
+    private static final class Bundled {
+        static final CarbonIntensityTable TABLE = load();
+    }
+
+    private static CarbonIntensityTable load() {
         try (InputStream in = CarbonIntensityTable.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException("resource " + RESOURCE + " missing from the joule-energy jar");
@@ -56,6 +65,14 @@ public final class CarbonIntensityTable {
                     f[6], f[7]));
         }
         return new CarbonIntensityTable(rows);
+    }
+
+    /** The country a region lies in (itself for a country), or empty for the world default. */
+    public Optional<CarbonIntensity> country(CarbonIntensity region) {
+        if (region.kind().equals("country")) {
+            return Optional.of(region);
+        }
+        return rows.stream().filter(r -> r.kind().equals("country") && r.code().equals(region.countryCode())).findFirst();
     }
 
     public List<CarbonIntensity> rows() {

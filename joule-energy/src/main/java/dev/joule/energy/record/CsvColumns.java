@@ -1,12 +1,15 @@
 package dev.joule.energy.record;
 
 import dev.joule.energy.Component;
+import dev.joule.energy.carbon.CarbonIntensity;
+import dev.joule.energy.carbon.CarbonIntensityTable;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -48,8 +51,9 @@ public final class CsvColumns {
         col("ram_energy", r -> kwh(r, Component.DRAM));
         col("energy_consumed", r -> r.carbon().totalEnergyKwh());
         col("water_consumed", r -> 0.0);
-        col("country_name", r -> r.intensity().kind().equals("default") ? "" : r.intensity().name());
-        col("country_iso_code", r -> r.intensity().countryCode());
+        col("country_name", r -> country(r).map(CarbonIntensity::name).orElse(""));
+        // CodeCarbon writes ISO 3166 alpha-3 here (FRA, CAN).
+        col("country_iso_code", r -> country(r).map(CarbonIntensity::alpha3).orElse(""));
         col("region", r -> r.intensity().code());
         col("cloud_provider", r -> r.intensity().cloudProvider());
         col("cloud_region", r -> r.intensity().cloudRegion());
@@ -102,6 +106,10 @@ public final class CsvColumns {
 
     private static void col(String name, Function<RunRecord, Object> value) {
         COLUMNS.put(name, value);
+    }
+
+    private static Optional<CarbonIntensity> country(RunRecord r) {
+        return CarbonIntensityTable.bundled().country(r.intensity());
     }
 
     private static double kwh(RunRecord r, Component c) {

@@ -20,6 +20,8 @@ class CarbonTest {
         assertEquals("aws", paris.cloudProvider());
         assertEquals("FR", paris.countryCode());
         assertEquals(paris, table.require("eu-west-3"));
+        assertEquals("FRA", table.country(paris).orElseThrow().alpha3());
+        assertTrue(table.country(CarbonIntensity.WORLD_DEFAULT).isEmpty());
         assertTrue(table.rows().stream().allMatch(r -> r.year() > 2000 && !r.source().isBlank()));
     }
 

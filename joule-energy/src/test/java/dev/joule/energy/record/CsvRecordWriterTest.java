@@ -61,6 +61,8 @@ class CsvRecordWriterTest {
         assertEquals(2.1 * 1.5, Double.parseDouble(row.get(header.indexOf("energy_consumed"))), 1e-12);
         assertEquals(2.1 * 1.5 * 0.056, Double.parseDouble(row.get(header.indexOf("emissions"))), 1e-12, "kg");
         assertEquals("model-cpu-time", row.get(header.indexOf("cpu_source")));
+        assertEquals("FRA", row.get(header.indexOf("country_iso_code")), "CodeCarbon uses alpha-3");
+        assertEquals("France", row.get(header.indexOf("country_name")));
         assertEquals("none", row.get(header.indexOf("gpu_source")));
     }
 
