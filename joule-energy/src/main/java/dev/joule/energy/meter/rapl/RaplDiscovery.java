@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  * {@code intel-rapl:0:2} is {@code intel-rapl:0}.
  */
 public final class RaplDiscovery {
-    private static final Pattern ZONE_ID = Pattern.compile("(intel-rapl(?:-mmio)?):(\\d+(?::\\d+)*)");
+    private static final Pattern ZONE_ID = Pattern.compile("([a-z]+-rapl(?:-mmio)?):(\\d+(?::\\d+)*)");
     private static final int MAX_DEPTH = 3;
 
     private RaplDiscovery() {}
@@ -28,11 +28,9 @@ public final class RaplDiscovery {
     /** All zones under {@code sysfsRoot} (normally {@code /sys}), sorted by id. */
     public static List<RaplZone> discover(Path sysfsRoot) {
         Map<String, RaplZone> byId = new LinkedHashMap<>();
-        for (Path base : List.of(sysfsRoot.resolve("class/powercap"),
-                sysfsRoot.resolve("devices/virtual/powercap/intel-rapl"),
-                sysfsRoot.resolve("devices/virtual/powercap/intel-rapl-mmio"))) {
-            walk(base, 0, byId);
-        }
+        walk(sysfsRoot.resolve("class/powercap"), 0, byId);
+        // Control types: intel-rapl and intel-rapl-mmio (AMD Zen registers its zones under intel-rapl too).
+        walk(sysfsRoot.resolve("devices/virtual/powercap"), 0, byId);
         List<RaplZone> zones = new ArrayList<>(byId.values());
         zones.sort((a, b) -> a.id().compareTo(b.id()));
         return zones;
@@ -54,7 +52,7 @@ public final class RaplDiscovery {
                 String id = child.getFileName().toString();
                 byId.computeIfAbsent(id, k -> zone(child, m.group(1), m.group(2)));
             }
-            if (m.matches() || child.getFileName().toString().startsWith("intel-rapl")) {
+            if (m.matches() || child.getFileName().toString().matches("[a-z]+-rapl(-mmio)?")) {
                 walk(child, depth + 1, byId);
             }
         }

@@ -127,6 +127,21 @@ class RaplTreesTest {
     }
 
     @Test
+    void zonesAreFoundUnderDevicesVirtualPowercapWithoutClassLinks() throws IOException {
+        FakeSysfs fs = new FakeSysfs(tmp);
+        fs.zone("intel-rapl:0", "package-0", 0);
+        fs.zone("intel-rapl:0:0", "dram", 0);
+        try (var links = Files.list(tmp.resolve("class/powercap"))) {
+            for (Path link : links.toList()) {
+                Files.delete(link);
+            }
+        }
+        List<RaplZone> zones = RaplDiscovery.discover(tmp);
+        assertEquals(List.of("intel-rapl:0", "intel-rapl:0:0"), zones.stream().map(RaplZone::id).toList());
+        assertEquals("intel-rapl:0", zones.get(1).parentId());
+    }
+
+    @Test
     void noPowercapMeansNoMeter() {
         assertTrue(RaplMeter.open(tmp).isEmpty());
     }
