@@ -25,7 +25,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -96,52 +95,22 @@ final class MeasureCommand implements Callable<Integer> {
         List<String> gpus = NvmlMeter.deviceNames(energyMeter);
         HostInfo host = HostInfo.detect().withGpus(gpus.size(), String.join(", ", new java.util.TreeSet<>(gpus)));
 
-        try (RunStore store = RunStore.open(db != null ? db : RunStore.defaultPath())) {
-            AtomicReference<RunRecord> stored = new AtomicReference<>();
+        try (RunStore store = RunStore.open(db != null ? db : RunStore.defaultPath()); energyMeter) {
+            RunRecord started = store.insert(RunRecord.started(runName, commandLine, java.time.Instant.now(), carbon,
+                    energyMeter.describe(), host));
             TrackerConfig config = TrackerConfig.defaults().withMeter(energyMeter).withSampleInterval(interval)
-                    .withCarbon(carbon).withListener((r, sample) -> store.addSample(stored.get().id(), sample));
+                    .withCarbon(carbon).withListener((r, sample) -> store.addSample(started.id(), sample));
             EnergyRun run = EnergyTracker.start(runName, config);
-            stored.set(store.insert(RunRecord.started(runName, commandLine, java.time.Instant.now(), carbon,
-                    energyMeter.describe(), host)));
-            Process process;
-            try {
-                process = new ProcessBuilder(command).inheritIO().start();
-            } catch (IOException e) {
-                run.end();
-                store.update(stored.get().updatedFrom(RunRecord.of(run.report(), commandLine, RunRecord.STATUS_FAILED,
-                        127, energyMeter.describe(), host)));
-                throw new UsageException("cannot run '" + command.get(0) + "': " + e.getMessage());
-            }
-            Thread onSignal = new Thread(() -> {
-                // SIGINT/SIGTERM to joule: stop the command and keep what was measured.
-                process.destroy();
-                try {
-                    EnergyReport partial = run.end();
-                    store.update(stored.get().updatedFrom(RunRecord.of(partial, commandLine, "interrupted", null,
-                            energyMeter.describe(), host)));
-                } catch (RuntimeException e) {
-                    // The normal path finished the record first and closed the store.
-                }
-            }, "joule-measure-shutdown");
-            Runtime.getRuntime().addShutdownHook(onSignal);
-            int exitCode = waitFor(process);
+            int exitCode = runCommand(run, store, started, host);
             EnergyReport report = run.end();
-            try {
-                Runtime.getRuntime().removeShutdownHook(onSignal);
-            } catch (IllegalStateException shuttingDown) {
-                // A signal arrived after the command ended: the hook records the same run.
-            }
-            energyMeter.close();
-
-            RunRecord done = stored.get().updatedFrom(RunRecord.of(report, commandLine,
+            RunRecord done = started.updatedFrom(RunRecord.of(report, commandLine,
                     exitCode == 0 ? RunRecord.STATUS_FINISHED : RunRecord.STATUS_FAILED, exitCode,
                     energyMeter.describe(), host));
             store.update(done);
             String csvNote = null;
             if (csv != null) {
                 // A redirected write is logged as a warning (stderr) by the writer itself.
-                CsvRecordWriter.Result written = CsvRecordWriter.append(csv, done);
-                csvNote = written.path().toString();
+                csvNote = CsvRecordWriter.append(csv, done).path().toString();
             }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
@@ -154,13 +123,38 @@ final class MeasureCommand implements Callable<Integer> {
         }
     }
 
-    private static int waitFor(Process process) throws InterruptedException {
-        while (true) {
+    /**
+     * Runs the command with the terminal inherited and returns its exit code. A command that cannot
+     * start is recorded as failed with 127 (the shell's "not found") and reported as a usage error;
+     * SIGINT/SIGTERM to joule stops the command and records the run as interrupted.
+     */
+    private int runCommand(EnergyRun run, RunStore store, RunRecord started, HostInfo host) throws InterruptedException {
+        String meters = started.meters();
+        Process process;
+        try {
+            process = new ProcessBuilder(command).inheritIO().start();
+        } catch (IOException e) {
+            store.update(started.updatedFrom(RunRecord.of(run.end(), started.command(), RunRecord.STATUS_FAILED, 127,
+                    meters, host)));
+            throw new UsageException("cannot run '" + command.get(0) + "': " + e.getMessage());
+        }
+        Thread onSignal = new Thread(() -> {
+            process.destroy();
             try {
-                return process.waitFor();
-            } catch (InterruptedException e) {
-                process.destroy();
-                throw e;
+                store.update(started.updatedFrom(RunRecord.of(run.end(), started.command(), "interrupted", null,
+                        meters, host)));
+            } catch (RuntimeException e) {
+                // The normal path finished the record first and closed the store.
+            }
+        }, "joule-measure-shutdown");
+        Runtime.getRuntime().addShutdownHook(onSignal);
+        try {
+            return process.waitFor();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(onSignal);
+            } catch (IllegalStateException shuttingDown) {
+                // A signal arrived after the command ended: the hook records the run.
             }
         }
     }
