@@ -16,6 +16,7 @@ class NvmlMeterTest {
         final double watts;
         final boolean hasCounter;
         final boolean counterStuck;
+        volatile long counterOffsetMillijoules;
 
         FakeGpu(double watts, boolean hasCounter, boolean counterStuck) {
             this.watts = watts;
@@ -39,7 +40,7 @@ class NvmlMeterTest {
                 return OptionalLong.empty();
             }
             long mj = counterStuck ? 0 : (long) (watts * (System.nanoTime() - startNanos) / 1e6);
-            return OptionalLong.of(123_000 + mj);
+            return OptionalLong.of(123_000 + mj + counterOffsetMillijoules);
         }
 
         @Override
@@ -48,37 +49,52 @@ class NvmlMeterTest {
         }
     }
 
-    private static ComponentEnergy gpuAfter(NvmlMeter meter, long millis) throws InterruptedException {
-        Thread.sleep(millis);
-        return meter.read().components().get(Component.GPU);
-    }
-
     @Test
-    void energyCounterDeltasFromOpening() throws InterruptedException {
-        try (NvmlMeter meter = new NvmlMeter(new FakeGpu(100, true, false), Duration.ofMillis(10))) {
-            ComponentEnergy gpu = gpuAfter(meter, 300);
-            assertEquals("nvml-energy", gpu.source());
+    void energyCounterDeltasFromOpening() {
+        FakeGpu gpu = new FakeGpu(100, true, true);
+        try (NvmlMeter meter = new NvmlMeter(gpu, Duration.ofMillis(10))) {
+            gpu.counterOffsetMillijoules = 2_500;
+            ComponentEnergy e = meter.read().components().get(Component.GPU);
+            assertEquals("nvml-energy", e.source());
+            assertEquals(2.5, e.joules(), 1e-12);
             assertEquals(java.util.List.of("Fake GPU"), NvmlMeter.deviceNames(meter));
-            assertTrue(gpu.joules() >= 25 && gpu.joules() < 100, "about 100 W x 0.3 s, got " + gpu.joules());
         }
     }
 
     @Test
     void preVoltaGpuWithoutCounterIsIntegratedFromPowerNeverZero() throws InterruptedException {
+        long start = System.nanoTime();
         try (NvmlMeter meter = new NvmlMeter(new FakeGpu(50, false, false), Duration.ofMillis(10))) {
-            ComponentEnergy gpu = gpuAfter(meter, 300);
-            assertEquals("nvml-power-integrated", gpu.source());
-            assertTrue(gpu.joules() > 5, "a busy GPU must not read 0 J, got " + gpu.joules());
+            ComponentEnergy e = awaitPositive(meter);
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            assertEquals("nvml-power-integrated", e.source());
+            assertTrue(e.joules() > 0 && e.joules() <= 50 * elapsed + 1e-9, e.joules() + " J in " + elapsed + " s");
         }
     }
 
     @Test
     void counterStuckWhileDrawingPowerSwitchesToIntegration() throws InterruptedException {
         try (NvmlMeter meter = new NvmlMeter(new FakeGpu(200, true, true), Duration.ofMillis(20))) {
-            ComponentEnergy gpu = gpuAfter(meter, 2600);
-            assertEquals("nvml-power-integrated", gpu.source());
-            assertTrue(gpu.joules() > 10, "got " + gpu.joules());
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            ComponentEnergy e = meter.read().components().get(Component.GPU);
+            while (!e.source().equals("nvml-power-integrated") && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+                e = meter.read().components().get(Component.GPU);
+            }
+            assertEquals("nvml-power-integrated", e.source());
+            awaitPositive(meter);
         }
+    }
+
+    private static ComponentEnergy awaitPositive(NvmlMeter meter) throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        ComponentEnergy e = meter.read().components().get(Component.GPU);
+        while (e.joules() <= 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            e = meter.read().components().get(Component.GPU);
+        }
+        assertTrue(e.joules() > 0, "a busy GPU must not read 0 J");
+        return e;
     }
 
     @Test
