@@ -146,7 +146,29 @@ public final class Parallel {
             t.setDaemon(true);
             return t;
         };
-        return new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), factory);
+        return new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new SpinningQueue(), factory);
+    }
+
+    /**
+     * A work queue whose idle workers spin briefly before parking: parallel sections tend to come
+     * in quick succession (a gemm packs B, then computes; a layer runs several ops), and waking a
+     * parked thread costs tens of microseconds, more in a VM.
+     */
+    private static final class SpinningQueue extends LinkedBlockingQueue<Runnable> {
+        private static final long SPIN_NANOS = 50_000;
+
+        @Override
+        public Runnable take() throws InterruptedException {
+            long deadline = System.nanoTime() + SPIN_NANOS;
+            do {
+                Runnable r = poll();
+                if (r != null) {
+                    return r;
+                }
+                Thread.onSpinWait();
+            } while (System.nanoTime() < deadline);
+            return super.take();
+        }
     }
 
     private static void resizePool(int count) {
