@@ -29,8 +29,8 @@ abstract class VectorGemm extends VectorGemv {
     private static final long MAX_PACKED_B = 1 << 21;
     /** Each thread packs at least about this many floats of B. */
     private static final int PACK_PER_THREAD = 1 << 16;
-    /** Each thread's share of a parallel gemm is at least this many MACs (~20 µs), so waking a worker costs little. */
-    static final long PARALLEL_MACS = 1 << 20;
+    /** Each thread's share of a parallel gemm is at least this many MACs (~5 µs); workers spin between sections. */
+    static final long PARALLEL_MACS = 1 << 18;
 
     private static final int STORE = 0;
     private static final int ADD = 1;
