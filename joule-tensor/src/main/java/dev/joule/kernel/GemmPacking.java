@@ -33,6 +33,17 @@ final class GemmPacking {
                         Arrays.fill(dst, d + rows, d + mr, 0f);
                     }
                 }
+            } else if (rows == 6 && mr == 6) {
+                // The common full panel: six row streams read in step, written sequentially.
+                int s0 = aOff + (i0 + row0) * lda + p0;
+                for (int p = 0, d = base; p < kc; p++, d += 6) {
+                    dst[d] = a[s0 + p];
+                    dst[d + 1] = a[s0 + lda + p];
+                    dst[d + 2] = a[s0 + 2 * lda + p];
+                    dst[d + 3] = a[s0 + 3 * lda + p];
+                    dst[d + 4] = a[s0 + 4 * lda + p];
+                    dst[d + 5] = a[s0 + 5 * lda + p];
+                }
             } else {
                 for (int r = 0; r < rows; r++) {
                     int src = aOff + (i0 + row0 + r) * lda + p0;

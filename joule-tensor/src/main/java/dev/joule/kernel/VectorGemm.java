@@ -86,7 +86,7 @@ abstract class VectorGemm extends VectorGemv {
             for (int j0 = 0; j0 < n; j0 += blockCols) {
                 int cols = Math.min(blockCols, n - j0);
                 float[] pb = GemmScratch.get().packedB(packedBLength(k, cols, nr));
-                GemmPacking.packB(transB, b, bOff + (transB ? j0 * ldb : j0), ldb, 0, 0, k, cols, nr, pb, 0);
+                packB(transB, b, bOff + (transB ? j0 * ldb : j0), ldb, 0, k, cols, pb, 0);
                 blocked(transA, m, cols, k, a, aOff, lda, pb, beta, c, cOff + j0, ldc);
             }
         } else if (m >= n) {
@@ -111,7 +111,7 @@ abstract class VectorGemm extends VectorGemv {
                 for (int j0 = u0 * nr; j0 < c1; j0 += blockCols) {
                     int cols = Math.min(blockCols, c1 - j0);
                     float[] pb = GemmScratch.get().packedB(packedBLength(k, cols, nr));
-                    GemmPacking.packB(transB, b, bOff + (transB ? j0 * ldb : j0), ldb, 0, 0, k, cols, nr, pb, 0);
+                    packB(transB, b, bOff + (transB ? j0 * ldb : j0), ldb, 0, k, cols, pb, 0);
                     blocked(transA, m, cols, k, a, aOff, lda, pb, beta, c, cOff + j0, ldc);
                 }
             });
@@ -123,16 +123,39 @@ abstract class VectorGemm extends VectorGemv {
     }
 
     /** Packs {@code op(B)[0..k, 0..cols]} as full-depth panels, the panels split across threads. */
-    private static float[] packBParallel(boolean transB, float[] b, int bOff, int ldb, int k, int cols, int nr) {
+    private float[] packBParallel(boolean transB, float[] b, int bOff, int ldb, int k, int cols, int nr) {
         float[] pb = GemmScratch.get().packedB(packedBLength(k, cols, nr));
         int panels = (cols + nr - 1) / nr;
         int grain = Math.max(1, PACK_PER_THREAD / (k * nr));
         Parallel.parallelFor(panels, grain, (q0, q1) -> {
             int j0 = q0 * nr;
             int j1 = Math.min(q1 * nr, cols);
-            GemmPacking.packB(transB, b, bOff, ldb, 0, j0, k, j1 - j0, nr, pb, q0 * k * nr);
+            packB(transB, b, bOff, ldb, j0, k, j1 - j0, pb, q0 * k * nr);
         });
         return pb;
+    }
+
+    /**
+     * Packs {@code op(B)[0..k, j0..j0+cols]} as full-depth panels from {@code dstOff}: full panels
+     * of an untransposed B are two vector copies per row; the rest is {@link GemmPacking#packB}.
+     */
+    private void packB(boolean transB, float[] b, int bOff, int ldb, int j0, int k, int cols,
+                       float[] pb, int dstOff) {
+        VectorSpecies<Float> sp = species();
+        int vl = sp.length();
+        int nr = 2 * vl;
+        int full = transB ? 0 : cols / nr * nr;
+        for (int col = 0; col < full; col += nr) {
+            int dst = dstOff + col * k;
+            int src = bOff + j0 + col;
+            for (int p = 0; p < k; p++, dst += nr, src += ldb) {
+                FloatVector.fromArray(sp, b, src).intoArray(pb, dst);
+                FloatVector.fromArray(sp, b, src + vl).intoArray(pb, dst + vl);
+            }
+        }
+        if (full < cols) {
+            GemmPacking.packB(transB, b, bOff, ldb, 0, j0 + full, k, cols - full, nr, pb, dstOff + full * k);
+        }
     }
 
     /**
