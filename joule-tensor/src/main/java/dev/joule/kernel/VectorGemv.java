@@ -121,7 +121,7 @@ abstract class VectorGemv extends VectorPrimitives {
 
     /** {@code y[j] = Σ_p x[p] · M[p, j]} for {@code j < cols}; M is {@code k × cols}, rows {@code ld} apart. */
     private void vecMat(float[] x, int xOff, int k, float[] mat, int mOff, int ld, int cols, float[] y) {
-        int block = 4 * species().length();
+        int block = 8 * species().length();
         int units = (cols + block - 1) / block;
         int grain = (int) Math.max(1, PARALLEL_MACS / ((long) block * Math.max(1, k)));
         Parallel.parallelFor(units, grain, (u0, u1) ->
@@ -133,6 +133,9 @@ abstract class VectorGemv extends VectorPrimitives {
         VectorSpecies<Float> sp = species();
         int vl = sp.length();
         int j = from;
+        for (; j <= to - 8 * vl; j += 8 * vl) {
+            vecMatEightVectors(x, xOff, k, mat, mOff, ld, j, y);
+        }
         for (; j <= to - 4 * vl; j += 4 * vl) {
             FloatVector s0 = FloatVector.zero(sp), s1 = FloatVector.zero(sp);
             FloatVector s2 = FloatVector.zero(sp), s3 = FloatVector.zero(sp);
@@ -167,6 +170,36 @@ abstract class VectorGemv extends VectorPrimitives {
                 }
             }
         }
+    }
+
+    /** {@code y[j .. j + 8 vectors)}: eight accumulators, each row of M read as one 8-vector strip. */
+    private void vecMatEightVectors(float[] x, int xOff, int k, float[] mat, int mOff, int ld, int j, float[] y) {
+        VectorSpecies<Float> sp = species();
+        int vl = sp.length();
+        FloatVector s0 = FloatVector.zero(sp), s1 = FloatVector.zero(sp);
+        FloatVector s2 = FloatVector.zero(sp), s3 = FloatVector.zero(sp);
+        FloatVector s4 = FloatVector.zero(sp), s5 = FloatVector.zero(sp);
+        FloatVector s6 = FloatVector.zero(sp), s7 = FloatVector.zero(sp);
+        for (int p = 0; p < k; p++) {
+            int row = mOff + j + p * ld;
+            FloatVector xp = FloatVector.broadcast(sp, x[xOff + p]);
+            s0 = xp.fma(FloatVector.fromArray(sp, mat, row), s0);
+            s1 = xp.fma(FloatVector.fromArray(sp, mat, row + vl), s1);
+            s2 = xp.fma(FloatVector.fromArray(sp, mat, row + 2 * vl), s2);
+            s3 = xp.fma(FloatVector.fromArray(sp, mat, row + 3 * vl), s3);
+            s4 = xp.fma(FloatVector.fromArray(sp, mat, row + 4 * vl), s4);
+            s5 = xp.fma(FloatVector.fromArray(sp, mat, row + 5 * vl), s5);
+            s6 = xp.fma(FloatVector.fromArray(sp, mat, row + 6 * vl), s6);
+            s7 = xp.fma(FloatVector.fromArray(sp, mat, row + 7 * vl), s7);
+        }
+        s0.intoArray(y, j);
+        s1.intoArray(y, j + vl);
+        s2.intoArray(y, j + 2 * vl);
+        s3.intoArray(y, j + 3 * vl);
+        s4.intoArray(y, j + 4 * vl);
+        s5.intoArray(y, j + 5 * vl);
+        s6.intoArray(y, j + 6 * vl);
+        s7.intoArray(y, j + 7 * vl);
     }
 
     private void vecMatOneVector(float[] x, int xOff, int k, float[] mat, int mOff, int ld, int j, float[] y) {
