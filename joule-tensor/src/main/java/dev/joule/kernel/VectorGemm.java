@@ -19,8 +19,10 @@ import jdk.incubator.vector.VectorSpecies;
  */
 abstract class VectorGemm extends VectorGemv {
     static final int MR = 6;
-    static final int KC = Integer.getInteger("joule.gemm.kc", 256);
-    static final int MC = Integer.getInteger("joule.gemm.mc", 96);
+    /** Depth of a k slice; a B panel slice (KC × 2 vectors) should sit in L1. Tunable for other CPUs. */
+    static final int KC = Math.max(1, Integer.getInteger("joule.gemm.kc", 256));
+    /** Rows of A packed at once (a multiple of MR); the packed block should sit in L2. Tunable too. */
+    static final int MC = Math.max(MR, Integer.getInteger("joule.gemm.mc", 96) / MR * MR);
     /** A multiple of every panel width (2 × 4, 8 or 16 lanes). */
     static final int NC = 1024;
     /** Below this many MACs the packing overhead is not worth it. */
