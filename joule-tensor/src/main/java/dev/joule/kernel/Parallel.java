@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Idle workers spin up to 50 µs, and a joining caller up to 200 µs, before parking: parallel
  * sections come back to back (a gemm packs B, then computes) and a wake-up costs tens of
- * microseconds, more in a VM. The spinning is bounded, so an idle process goes quiet at once.
+ * microseconds, more in a VM. The spinning is bounded: an idle pool is parked within 50 µs.
  */
 public final class Parallel {
     /** The loop body: handles indices {@code [from, to)}. */
