@@ -1,12 +1,13 @@
 package dev.joule.models;
 
+import dev.joule.models.rnn.RecurrentNetwork;
 import dev.joule.nn.Model;
 import java.util.List;
 import java.util.SplittableRandom;
 
 /** Builds models by architecture name from a {@link ModelConfig}; the CLI and checkpoint loader go through here. */
 public final class ModelRegistry {
-    private static final List<String> NAMES = List.of("mlp", "transformer", "cnn");
+    private static final List<String> NAMES = List.of("mlp", "transformer", "cnn", "lstm", "gru", "mingru", "minlstm");
 
     private ModelRegistry() {}
 
@@ -39,6 +40,7 @@ public final class ModelRegistry {
                 }
                 yield new CnnModel(cfg, rng);
             }
+            case "lstm", "gru", "mingru", "minlstm" -> new RecurrentNetwork(cfg, rng);
             case "transformer" -> images ? new TransformerClassifier(cfg, rng) : new CharTransformer(cfg, rng);
             default -> throw new UnknownModelException(cfg.architecture(), NAMES);
         };

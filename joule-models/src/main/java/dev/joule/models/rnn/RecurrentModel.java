@@ -1,0 +1,25 @@
+package dev.joule.models.rnn;
+
+import dev.joule.autograd.Var;
+import dev.joule.nn.Model;
+import dev.joule.tensor.Tensor;
+
+/**
+ * A model that can also run one time step at a time with a fixed-size state: O(1) work and memory per
+ * step, whatever the length of the prefix (streaming generation, {@code joule generate}).
+ *
+ * <p>Running {@link #step} over every position of an input gives the same outputs as {@link #forward} on
+ * the whole sequence (the parallel or BPTT training form), up to float rounding.
+ */
+public interface RecurrentModel extends Model {
+
+    /** Zero state for {@code batch} independent streams. */
+    RecurrentState initialState(int batch);
+
+    /**
+     * Consumes one time step and advances {@code state} in place. {@code xT} is {@code [B, inputDim]} (one image
+     * row) for fashion-mnist, or {@code [B]} token ids as floats for token tasks. Returns the output after
+     * this step: class logits {@code [B, classes]} or next-token logits {@code [B, vocab]}.
+     */
+    Var step(RecurrentState state, Tensor xT);
+}

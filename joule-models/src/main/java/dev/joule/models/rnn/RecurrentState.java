@@ -1,0 +1,38 @@
+package dev.joule.models.rnn;
+
+import dev.joule.tensor.Tensor;
+import java.util.List;
+
+/**
+ * The carried state of a {@link RecurrentModel}: per layer, the tensors its step reads and replaces
+ * (LSTM {@code h, c}; GRU, minGRU, minLSTM {@code h}), each {@code [B, H]}.
+ */
+public final class RecurrentState {
+    private final int batch;
+    private final List<Tensor[]> layers;
+
+    RecurrentState(int batch, List<Tensor[]> layers) {
+        this.batch = batch;
+        this.layers = layers;
+    }
+
+    public int batch() {
+        return batch;
+    }
+
+    /** Layer {@code i}'s slots; a step replaces the entries. */
+    Tensor[] layer(int i) {
+        return layers.get(i);
+    }
+
+    /** Floats held per stream: the model's whole inference memory besides its weights. */
+    public long floatsPerStream() {
+        long n = 0;
+        for (Tensor[] slots : layers) {
+            for (Tensor t : slots) {
+                n += t.size();
+            }
+        }
+        return n / Math.max(1, batch);
+    }
+}
