@@ -10,9 +10,9 @@ import java.util.random.RandomGenerator;
  *
  * <pre>
  *   q, k, v = x·Wqᵀ, x·Wkᵀ, x·Wvᵀ            [B, T, d]
- *   split heads:  [B, T, H, dh] → [B, H, T, dh]
- *   y = softmax(q kᵀ / √dh [+ causal mask]) v   (one fused Ops.attention call)
- *   merge heads:  [B, H, T, dh] → [B, T, d];  out = y·Woᵀ + bo
+ *   per head h (columns [h·dh, (h+1)·dh) of q, k, v; no split/merge copies):
+ *     y_h = softmax(q_h k_hᵀ / √dh [+ causal mask]) v_h   (one fused Ops.attentionHeads call)
+ *   out = y·Woᵀ + bo                            y [B, T, d]
  * </pre>
  *
  * Parameters {@code q, k, v, out} are Linears so their names read {@code attn.q.weight}.
@@ -62,16 +62,8 @@ public final class MultiHeadAttention extends Module {
             throw new IllegalArgumentException("attention expects x [B, T, " + dModel + "], got "
                     + java.util.Arrays.toString(s));
         }
-        int batch = s[0];
-        int time = s[1];
-        Var y = Ops.attention(splitHeads(q.forward(x), batch, time), splitHeads(k.forward(x), batch, time),
-                splitHeads(v.forward(x), batch, time), causal);
-        Var merged = Ops.reshape(Ops.transpose(y, 1, 2), batch, time, dModel);
-        return out.forward(merged);
-    }
-
-    private Var splitHeads(Var t, int batch, int time) {
-        return Ops.transpose(Ops.reshape(t, batch, time, heads, dModel / heads), 1, 2);
+        Var y = Ops.attentionHeads(q.forward(x), k.forward(x), v.forward(x), heads, causal);
+        return out.forward(y);
     }
 
     public boolean causal() {
