@@ -150,7 +150,7 @@ public final class Parallel {
 
     private static ThreadPoolExecutor newPool() {
         ThreadFactory factory = r -> {
-            Thread t = new Thread(() -> {
+            Thread t = new OpCounter.CountingThread(() -> {
                 INSIDE.set(Boolean.TRUE);
                 r.run();
             }, "joule-worker-" + WORKER_IDS.incrementAndGet());

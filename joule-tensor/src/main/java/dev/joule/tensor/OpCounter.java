@@ -4,8 +4,12 @@ package dev.joule.tensor;
  * Cheap per-thread counters of the work kernels do: multiply-accumulates, other arithmetic
  * operations (flops that are not part of a MAC: adds, exps, compares...) and bytes moved.
  *
- * <p>Kernels record once per call, never per element, so counting costs a thread-local lookup and
- * three additions. A caller measures a region of code with
+ * <p>Kernels record once per call, never per element. Row-wise callers still make many small calls,
+ * so finding the current thread's counters avoids {@link ThreadLocal}: pool workers are
+ * {@link CountingThread}s that carry their counters (an {@code instanceof} on
+ * {@link Thread#currentThread()}, an intrinsic), and the one other thread that counts at a time
+ * (normally the training thread) is found through a one-entry cache; only a thread that misses
+ * the cache pays the thread-local lookup. A caller measures a region of code with
  *
  * <pre>{@code
  * try (OpCounter.Region r = OpCounter.open()) {
@@ -20,12 +24,51 @@ package dev.joule.tensor;
  */
 public final class OpCounter {
     private static final ThreadLocal<Counts> COUNTS = ThreadLocal.withInitial(Counts::new);
+    /**
+     * The last non-worker thread that counted, with its counters. Racy by design: an {@link Owner}
+     * has only final fields, so any thread reading it sees a consistent pair, and a thread only
+     * uses the counters when the pair names itself.
+     */
+    private static Owner lastOwner = new Owner(null, null);
 
     private OpCounter() {}
 
+    /** A thread that carries its own counters, so that counting on it needs no lookup (the engine's pool workers). */
+    public static class CountingThread extends Thread {
+        private final Counts counts = new Counts();
+
+        public CountingThread(Runnable body, String name) {
+            super(body, name);
+        }
+    }
+
+    private static final class Owner {
+        final Thread thread;
+        final Counts counts;
+
+        Owner(Thread thread, Counts counts) {
+            this.thread = thread;
+            this.counts = counts;
+        }
+    }
+
+    private static Counts current() {
+        Thread t = Thread.currentThread();
+        if (t instanceof CountingThread ct) {
+            return ct.counts;
+        }
+        Owner o = lastOwner;
+        if (o.thread == t) {
+            return o.counts;
+        }
+        Counts c = COUNTS.get();
+        lastOwner = new Owner(t, c);
+        return c;
+    }
+
     /** Records one kernel call's work on the current thread. */
     public static void record(long macs, long flops, long bytes) {
-        Counts c = COUNTS.get();
+        Counts c = current();
         c.macs += macs;
         c.flops += flops;
         c.bytes += bytes;
@@ -38,7 +81,7 @@ public final class OpCounter {
 
     /** The current thread's running totals since it started; used to compute deltas. */
     public static Totals totals() {
-        Counts c = COUNTS.get();
+        Counts c = current();
         return new Totals(c.macs, c.flops, c.bytes);
     }
 

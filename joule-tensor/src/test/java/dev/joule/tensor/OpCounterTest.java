@@ -75,4 +75,25 @@ class OpCounterTest {
             assertEquals(2400, r.bytes());
         }
     }
+
+    @Test
+    void threadsTakingTurnsEachKeepTheirOwnCounts() throws Exception {
+        try (OpCounter.Region mine = OpCounter.open()) {
+            for (int round = 0; round < 3; round++) {
+                OpCounter.record(1, 0, 0);
+                long[] other = new long[1];
+                Thread t = new Thread(() -> {
+                    try (OpCounter.Region theirs = OpCounter.open()) {
+                        OpCounter.record(1000, 0, 0);
+                        other[0] = theirs.macs();
+                    }
+                });
+                t.start();
+                t.join();
+                assertEquals(1000, other[0]);
+                OpCounter.record(1, 0, 0);
+            }
+            assertEquals(6, mine.macs());
+        }
+    }
 }
