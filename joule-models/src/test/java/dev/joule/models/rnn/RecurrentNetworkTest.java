@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.joule.autograd.NoGrad;
 import dev.joule.autograd.Ops;
 import dev.joule.autograd.Var;
+import dev.joule.kernel.Parallel;
 import dev.joule.models.ModelConfig;
 import dev.joule.models.ModelRegistry;
 import dev.joule.nn.Model;
@@ -117,6 +118,31 @@ class RecurrentNetworkTest {
                 }
                 assertClose(expected, step, arch + " t=" + t);
             }
+        }
+    }
+
+    /** One long stream on two threads takes the time-chunked scan schedule; it must still equal the steps. */
+    @ParameterizedTest
+    @ValueSource(strings = {"mingru", "minlstm"})
+    void longSingleStreamScanEqualsSteps(String arch) {
+        RecurrentNetwork m = (RecurrentNetwork) ModelRegistry.create(small(arch, false), 13);
+        int time = 150;
+        Tensor x = ids(14, 1, time);
+        int threads = Parallel.threads();
+        Parallel.setThreads(2);
+        try (NoGrad ignored = NoGrad.enter()) {
+            Tensor full = m.forward(x).value();
+            RecurrentState s = m.initialState(1);
+            for (int t = 0; t < time; t++) {
+                float[] step = m.step(s, Tensor.of(new float[] {x.get(0, t)}, 1)).value().toArray();
+                float[] expected = new float[VOCAB];
+                for (int v = 0; v < VOCAB; v++) {
+                    expected[v] = full.get(0, t, v);
+                }
+                assertClose(expected, step, arch + " t=" + t);
+            }
+        } finally {
+            Parallel.setThreads(threads);
         }
     }
 
