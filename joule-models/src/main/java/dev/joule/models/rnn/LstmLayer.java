@@ -11,7 +11,8 @@ import java.util.random.RandomGenerator;
 
 /**
  * LSTM as {@code torch.nn.LSTM} (one layer): gate order i, f, g, o; parameters {@code weight_ih [4H, I]},
- * {@code weight_hh [4H, H]}, {@code bias_ih [4H]}, {@code bias_hh [4H]}, all from U(−1/√H, 1/√H);
+ * {@code weight_hh [4H, H]}, {@code bias_ih [4H]}, {@code bias_hh [4H]}, all from U(−1/√H, 1/√H), then 1 added
+ * to the forget-gate block of {@code bias_ih};
  * {@code 4(I·H + H² + 2H)} parameters. Trained by BPTT: the input projection of all steps is one matmul,
  * then one recurrent matmul and three fused cell ops per step.
  */
@@ -29,8 +30,20 @@ final class LstmLayer extends RecurrentLayer {
         float bound = (float) (1 / Math.sqrt(hidden));
         this.weightIh = param("weight_ih", Init.uniform(rng, bound, 4 * hidden, inputSize));
         this.weightHh = param("weight_hh", Init.uniform(rng, bound, 4 * hidden, hidden));
-        this.biasIh = param("bias_ih", Init.uniform(rng, bound, 4 * hidden));
+        this.biasIh = param("bias_ih", forgetBiasOne(Init.uniform(rng, bound, 4 * hidden), hidden));
         this.biasHh = param("bias_hh", Init.uniform(rng, bound, 4 * hidden));
+    }
+
+    /**
+     * Adds 1 to the forget-gate block of {@code bias_ih} (char-rnn, Jozefowicz et al. 2015): the cell starts
+     * by keeping its state, so gradients reach early steps from the first update.
+     */
+    private static Tensor forgetBiasOne(Tensor bias, int hidden) {
+        float[] d = bias.data();
+        for (int j = hidden; j < 2 * hidden; j++) {
+            d[bias.offset() + j] += 1f;
+        }
+        return bias;
     }
 
     @Override
