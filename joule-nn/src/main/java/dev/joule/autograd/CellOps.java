@@ -31,17 +31,26 @@ final class CellOps {
         int hidden = gates / 4;
         float[] x = ScanOps.dense(xProj.value());
         float[] hp = ScanOps.dense(hProj.value());
-        float[] act = new float[batch * gates];
+        float[] pre = new float[batch * gates];
         for (int r = 0; r < batch; r++) {
             int xo = (r * time + t) * gates;
             int ho = r * gates;
             for (int j = 0; j < gates; j++) {
-                float pre = x[xo + j] + hp[ho + j];
-                act[ho + j] = isTanhBlock(j, hidden) ? (float) Math.tanh(pre) : sigmoid(pre);
+                pre[ho + j] = x[xo + j] + hp[ho + j];
             }
         }
-        return Var.op(Tensor.of(act, batch, gates), g -> {
-            float[] gv = ScanOps.dense(g);
+        // Vectorised sigmoid over every block (the g block is overwritten next): a scalar exp per element
+        // would cost more than the step's recurrent matmul.
+        float[] act = new float[pre.length];
+        ExpMath.sigmoid(pre, 0, act, pre.length);
+        float[] g = new float[hidden];
+        for (int r = 0; r < batch; r++) {
+            int go = r * gates + 2 * hidden;
+            ExpMath.tanh(pre, go, g, hidden);
+            System.arraycopy(g, 0, act, go, hidden);
+        }
+        return Var.op(Tensor.of(act, batch, gates), gradOut -> {
+            float[] gv = ScanOps.dense(gradOut);
             float[] dPre = new float[act.length];
             for (int i = 0; i < act.length; i++) {
                 float y = act[i];
@@ -92,11 +101,11 @@ final class CellOps {
         float[] a = ScanOps.dense(act.value());
         float[] c = ScanOps.dense(cell.value());
         float[] tc = new float[c.length];
+        ExpMath.tanh(c, 0, tc, c.length);
         float[] h = new float[c.length];
         for (int r = 0; r < batch; r++) {
             for (int j = 0; j < hidden; j++) {
                 int k = r * hidden + j;
-                tc[k] = (float) Math.tanh(c[k]);
                 h[k] = a[r * 4 * hidden + 3 * hidden + j] * tc[k];
             }
         }
@@ -132,21 +141,33 @@ final class CellOps {
         float[] x = ScanOps.dense(xProj.value());
         float[] hp = ScanOps.dense(hProj.value());
         float[] prev = ScanOps.dense(hPrev.value());
-        float[] rz = new float[batch * 2 * hidden];
-        float[] n = new float[batch * hidden];
-        float[] out = new float[batch * hidden];
+        // Pre-activations of r and z for all rows, then one vectorised sigmoid; n's tanh likewise.
+        float[] pre = new float[batch * 2 * hidden];
         for (int b = 0; b < batch; b++) {
             int xo = (b * time + t) * gates;
             int ho = b * gates;
+            for (int j = 0; j < 2 * hidden; j++) {
+                pre[b * 2 * hidden + j] = x[xo + j] + hp[ho + j];
+            }
+        }
+        float[] rz = new float[pre.length];
+        ExpMath.sigmoid(pre, 0, rz, pre.length);
+        float[] nPre = new float[batch * hidden];
+        for (int b = 0; b < batch; b++) {
+            int xo = (b * time + t) * gates + 2 * hidden;
+            int ho = b * gates + 2 * hidden;
             for (int j = 0; j < hidden; j++) {
-                float r = sigmoid(x[xo + j] + hp[ho + j]);
-                float z = sigmoid(x[xo + hidden + j] + hp[ho + hidden + j]);
-                float nn = (float) Math.tanh(x[xo + 2 * hidden + j] + r * hp[ho + 2 * hidden + j]);
+                nPre[b * hidden + j] = x[xo + j] + rz[b * 2 * hidden + j] * hp[ho + j];
+            }
+        }
+        float[] n = new float[nPre.length];
+        ExpMath.tanh(nPre, 0, n, nPre.length);
+        float[] out = new float[batch * hidden];
+        for (int b = 0; b < batch; b++) {
+            for (int j = 0; j < hidden; j++) {
                 int k = b * hidden + j;
-                rz[2 * k] = r;
-                rz[2 * k + 1] = z;
-                n[k] = nn;
-                out[k] = (1 - z) * nn + z * prev[k];
+                float z = rz[b * 2 * hidden + hidden + j];
+                out[k] = (1 - z) * n[k] + z * prev[k];
             }
         }
         return Var.op(Tensor.of(out, batch, hidden), g -> {
@@ -158,8 +179,8 @@ final class CellOps {
                 int ho = b * gates;
                 for (int j = 0; j < hidden; j++) {
                     int k = b * hidden + j;
-                    float r = rz[2 * k];
-                    float z = rz[2 * k + 1];
+                    float r = rz[b * 2 * hidden + j];
+                    float z = rz[b * 2 * hidden + hidden + j];
                     float dOut = gv[k];
                     float dPreZ = dOut * (prev[k] - n[k]) * z * (1 - z);
                     float dPreN = dOut * (1 - z) * (1 - n[k] * n[k]);
@@ -183,10 +204,6 @@ final class CellOps {
 
     private static boolean isTanhBlock(int j, int hidden) {
         return j >= 2 * hidden && j < 3 * hidden;
-    }
-
-    static float sigmoid(float x) {
-        return (float) (1.0 / (1.0 + Math.exp(-x)));
     }
 
     /** Adds {@code dPre [B, G]} into both xProj's rows at time t and hProj. */

@@ -16,8 +16,9 @@ final class SequenceOps {
     static Var positiveG(Var a) {
         float[] x = ScanOps.dense(a.value());
         float[] y = new float[x.length];
+        ExpMath.sigmoid(x, 0, y, x.length);
         for (int i = 0; i < x.length; i++) {
-            y[i] = x[i] >= 0 ? x[i] + 0.5f : CellOps.sigmoid(x[i]);
+            y[i] = x[i] >= 0 ? x[i] + 0.5f : y[i];
         }
         return Var.op(Tensor.of(y, a.shape()), g -> {
             float[] gv = ScanOps.dense(g);
