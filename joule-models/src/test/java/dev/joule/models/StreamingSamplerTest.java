@@ -14,7 +14,7 @@ class StreamingSamplerTest {
     void streamingMatchesFullContextSampling(String arch) {
         ModelConfig c = ModelConfig.charLm(arch, 11, 64);
         ModelConfig small = new ModelConfig(c.architecture(), c.task(), c.inputDim(), c.seqLen(), c.vocabSize(),
-                c.numClasses(), c.dModel(), c.heads(), 2, c.ffDim(), 12, 0f);
+                c.numClasses(), 8, c.heads(), 2, c.ffDim(), 12, 0f);
         RecurrentModel m = (RecurrentModel) ModelRegistry.create(small, 3);
         int[] prompt = {1, 4, 2, 9};
         int[] full = new Sampler(m, 64).generate(prompt, 20, 0.9f, 0, 42);

@@ -19,8 +19,11 @@ import java.util.random.RandomGenerator;
  *
  * <pre>
  *   fashion-mnist:  rows [B, 28, 28] → (min*: in = Linear(28, H)) → L layers → h_T [B, H] → head: Linear(H, 10)
- *   token tasks:    ids [B, T] → embed: Embedding(V, H) → L layers → [B, T, H] → head: Linear(H, V)   [B, T, V]
+ *   token tasks:    ids [B, T] → embed: Embedding(V, E) → L layers → [B, T, H] → head: Linear(H, V)   [B, T, V]
  * </pre>
+ *
+ * The embedding width E is {@code dModel} (128 by default for token tasks), or H when {@code dModel} is 0: the
+ * PyTorch char-LSTM reference (Embedding 128, LSTM 256 × 2) has about 0.97M parameters at V ≈ 113.
  *
  * Every model also runs one step at a time ({@link RecurrentModel}) with O(L·H) state.
  */
@@ -50,8 +53,9 @@ public final class RecurrentNetwork extends Module implements RecurrentModel {
         int hidden = this.config.hidden();
         boolean min = arch.startsWith("min");
         this.in = images && min ? register("in", new Linear(this.config.inputDim(), hidden, true, rng)) : null;
-        this.embed = images ? null : register("embed", new Embedding(this.config.vocabSize(), hidden, rng));
-        int width = images && !min ? this.config.inputDim() : hidden;
+        int embedWidth = this.config.dModel() > 0 ? this.config.dModel() : hidden;
+        this.embed = images ? null : register("embed", new Embedding(this.config.vocabSize(), embedWidth, rng));
+        int width = images ? (min ? hidden : this.config.inputDim()) : embedWidth;
         for (int i = 0; i < this.config.layers(); i++) {
             layers.add(layer(arch, width, hidden, rng));
             width = hidden;

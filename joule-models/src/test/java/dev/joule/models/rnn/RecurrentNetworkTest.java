@@ -26,7 +26,7 @@ class RecurrentNetworkTest {
     private static ModelConfig small(String arch, boolean images) {
         ModelConfig c = images ? ModelConfig.fashionMnist(arch) : ModelConfig.charLm(arch, VOCAB, 12);
         return new ModelConfig(c.architecture(), c.task(), c.inputDim(), c.seqLen(), c.vocabSize(), c.numClasses(),
-                c.dModel(), c.heads(), 2, c.ffDim(), 16, 0f);
+                8, c.heads(), 2, c.ffDim(), 16, 0f);
     }
 
     private static Tensor rows(long seed, int batch) {
@@ -59,13 +59,16 @@ class RecurrentNetworkTest {
 
     @Test
     void charLmLstmCountsFollowTheFormula() {
-        int v = 96;
+        int v = 113;
+        long e = 128;
         long h = 256;
-        long layer = 4 * (h * h + h * h + 2 * h);
         Model m = ModelRegistry.create(ModelConfig.charLm("lstm", v, 128), 1);
-        assertEquals(v * h + 2 * layer + h * v + v, m.parameterCount());
+        long lstm = v * e + 4 * (e * h + h * h + 2 * h) + 4 * (h * h + h * h + 2 * h) + h * v + v;
+        assertEquals(lstm, m.parameterCount());
+        assertEquals(965_105, lstm, "the PyTorch reference's ~0.97M");
         Model gru = ModelRegistry.create(ModelConfig.charLm("gru", v, 128), 1);
-        assertEquals(v * h + 2 * (3 * (h * h + h * h + 2 * h)) + h * v + v, gru.parameterCount());
+        assertEquals(v * e + 3 * (e * h + h * h + 2 * h) + 3 * (h * h + h * h + 2 * h) + h * v + v,
+                gru.parameterCount());
     }
 
     @Test
@@ -74,7 +77,7 @@ class RecurrentNetworkTest {
                 ModelRegistry.create(ModelConfig.fashionMnist("lstm"), 1).macsPerInference());
         assertEquals(28L * (28 * 128 + 2 * (2 * 128 * 128)) + 128 * 10,
                 ModelRegistry.create(ModelConfig.fashionMnist("mingru"), 1).macsPerInference());
-        assertEquals(128L * (2 * 3 * (256 + 256) * 256 + 256 * 50),
+        assertEquals(128L * (3 * (128 + 256) * 256 + 3 * (256 + 256) * 256 + 256 * 50),
                 ModelRegistry.create(ModelConfig.charLm("gru", 50, 128), 1).macsPerInference());
     }
 
