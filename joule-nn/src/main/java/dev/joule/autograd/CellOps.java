@@ -76,20 +76,22 @@ final class CellOps {
         }
         return Var.op(Tensor.of(c, batch, hidden), g -> {
             float[] gv = ScanOps.dense(g);
-            float[] dAct = new float[a.length];
-            float[] dPrev = new float[c.length];
+            Tensor sa = sink(act, a.length);
+            Tensor sp = sink(cPrev, c.length);
+            float[] dAct = sa.data();
+            float[] dPrev = sp.data();
+            int da = sa.offset();
+            int dp = sp.offset();
             for (int r = 0; r < batch; r++) {
                 int ao = r * 4 * hidden;
                 for (int j = 0; j < hidden; j++) {
                     float dc = gv[r * hidden + j];
-                    dAct[ao + j] = dc * a[ao + 2 * hidden + j];
-                    dAct[ao + hidden + j] = dc * cp[r * hidden + j];
-                    dAct[ao + 2 * hidden + j] = dc * a[ao + j];
-                    dPrev[r * hidden + j] = dc * a[ao + hidden + j];
+                    dAct[da + ao + j] += dc * a[ao + 2 * hidden + j];
+                    dAct[da + ao + hidden + j] += dc * cp[r * hidden + j];
+                    dAct[da + ao + 2 * hidden + j] += dc * a[ao + j];
+                    dPrev[dp + r * hidden + j] += dc * a[ao + hidden + j];
                 }
             }
-            addIfWanted(act, dAct);
-            addIfWanted(cPrev, dPrev);
         }, act, cPrev);
     }
 
@@ -111,18 +113,20 @@ final class CellOps {
         }
         return Var.op(Tensor.of(h, batch, hidden), g -> {
             float[] gv = ScanOps.dense(g);
-            float[] dAct = new float[a.length];
-            float[] dCell = new float[c.length];
+            Tensor sa = sink(act, a.length);
+            Tensor sc = sink(cell, c.length);
+            float[] dAct = sa.data();
+            float[] dCell = sc.data();
+            int da = sa.offset();
+            int dc = sc.offset();
             for (int r = 0; r < batch; r++) {
                 for (int j = 0; j < hidden; j++) {
                     int k = r * hidden + j;
                     int oi = r * 4 * hidden + 3 * hidden + j;
-                    dAct[oi] = gv[k] * tc[k];
-                    dCell[k] = gv[k] * a[oi] * (1 - tc[k] * tc[k]);
+                    dAct[da + oi] += gv[k] * tc[k];
+                    dCell[dc + k] += gv[k] * a[oi] * (1 - tc[k] * tc[k]);
                 }
             }
-            addIfWanted(act, dAct);
-            addIfWanted(cell, dCell);
         }, act, cell);
     }
 
@@ -224,6 +228,14 @@ final class CellOps {
                 dst[xo + j] += d[b * gates + j];
             }
         }
+    }
+
+    /**
+     * Where a backward adds {@code v}'s gradient: its own buffer (no temporary, no second pass), or a
+     * discarded scratch of {@code n} floats when {@code v} takes no gradient.
+     */
+    private static Tensor sink(Var v, int n) {
+        return OpSupport.wants(v) ? v.gradBuffer() : Tensor.zeros(n);
     }
 
     private static void addIfWanted(Var v, float[] d) {

@@ -104,6 +104,54 @@ class RecurrentOpsTest {
         }, GradCheck.uniform(13, 0f, 1f, B, 4 * H), GradCheck.randn(14, B, H));
     }
 
+    /** Two LSTM steps composed as a layer composes them: act feeds both the cell and the output. */
+    @Test
+    void composedLstmStepsGradients() {
+        GradCheck.check("lstm 2 steps", v -> {
+            Var h = v[1];
+            Var c = v[2];
+            for (int t = 0; t < 2; t++) {
+                Var act = RecurrentOps.lstmGates(v[0], t, Ops.matmul(h, v[3]));
+                c = RecurrentOps.lstmCell(act, c);
+                h = RecurrentOps.lstmHidden(act, c);
+            }
+            return Ops.add(h, c);
+        }, x -> {
+            double[] h = x[1].clone();
+            double[] c = x[2].clone();
+            int g = 4 * H;
+            for (int t = 0; t < 2; t++) {
+                double[] nh = new double[B * H];
+                double[] nc = new double[B * H];
+                for (int b = 0; b < B; b++) {
+                    double[] pre = new double[g];
+                    for (int j = 0; j < g; j++) {
+                        pre[j] = x[0][(b * T + t) * g + j];
+                        for (int k = 0; k < H; k++) {
+                            pre[j] += h[b * H + k] * x[3][k * g + j];
+                        }
+                    }
+                    for (int j = 0; j < H; j++) {
+                        double i = sig(pre[j]);
+                        double f = sig(pre[H + j]);
+                        double gg = Math.tanh(pre[2 * H + j]);
+                        double o = sig(pre[3 * H + j]);
+                        nc[b * H + j] = f * c[b * H + j] + i * gg;
+                        nh[b * H + j] = o * Math.tanh(nc[b * H + j]);
+                    }
+                }
+                h = nh;
+                c = nc;
+            }
+            double[] y = new double[B * H];
+            for (int i = 0; i < y.length; i++) {
+                y[i] = h[i] + c[i];
+            }
+            return y;
+        }, GradCheck.randn(22, B, T, 4 * H), GradCheck.randn(23, B, H), GradCheck.randn(24, B, H),
+                GradCheck.randn(25, H, 4 * H));
+    }
+
     @Test
     void gruCellGradients() {
         int t = 3;
