@@ -175,7 +175,9 @@ class RecurrentNetworkTest {
     @ParameterizedTest
     @ValueSource(strings = {"lstm", "gru", "mingru", "minlstm"})
     void memorisesATinyBatch(String arch) {
-        Model m = ModelRegistry.create(small(arch, true), 11);
+        ModelConfig c = ModelConfig.fashionMnist(arch);
+        Model m = ModelRegistry.create(new ModelConfig(c.architecture(), c.task(), c.inputDim(), c.seqLen(), 0,
+                c.numClasses(), 0, 0, 1, 0, 32, 0f), 11);
         Tensor x = rows(12, 8);
         int[] y = {0, 1, 2, 3, 4, 5, 6, 7};
         float initial = Ops.crossEntropy(m.forward(x), y, 0f).value().item();
@@ -189,7 +191,7 @@ class RecurrentNetworkTest {
             opt.step();
             last = loss.value().item();
         }
-        assertTrue(last < 0.25f * initial, arch + ": loss " + initial + " -> " + last);
+        assertTrue(last < 0.1f * initial, arch + ": loss " + initial + " -> " + last);
     }
 
     private static void assertClose(float[] expected, float[] actual, String what) {
