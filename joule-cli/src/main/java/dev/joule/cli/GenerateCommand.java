@@ -2,6 +2,9 @@ package dev.joule.cli;
 
 import dev.joule.data.Vocabulary;
 import dev.joule.models.Sampler;
+import dev.joule.models.StreamingSampler;
+import dev.joule.models.rnn.RecurrentModel;
+import java.util.function.IntConsumer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -50,11 +53,16 @@ final class GenerateCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         out.print(prompt);
-        Sampler sampler = new Sampler(loaded.model(), loaded.config().seqLen());
-        sampler.generate(ids, tokens, temperature, topK, seed, id -> {
+        IntConsumer print = id -> {
             out.print(vocab.decode(new int[] {id}));
             out.flush();
-        });
+        };
+        // A recurrent model streams in O(1) per token; attention models re-read their context window.
+        if (loaded.model() instanceof RecurrentModel recurrent) {
+            new StreamingSampler(recurrent).generate(ids, tokens, temperature, topK, seed, print);
+        } else {
+            new Sampler(loaded.model(), loaded.config().seqLen()).generate(ids, tokens, temperature, topK, seed, print);
+        }
         out.println();
         out.flush();
         return 0;

@@ -11,13 +11,13 @@ final class ModelShape {
     @Option(names = "--heads", paramLabel = "H", description = "Attention heads.")
     Integer heads;
 
-    @Option(names = "--layers", paramLabel = "L", description = "Transformer blocks.")
+    @Option(names = "--layers", paramLabel = "L", description = "Transformer blocks or recurrent layers.")
     Integer layers;
 
     @Option(names = "--ff-dim", paramLabel = "F", description = "Feed-forward width.")
     Integer ffDim;
 
-    @Option(names = "--hidden", paramLabel = "H", description = "MLP hidden width.")
+    @Option(names = "--hidden", paramLabel = "H", description = "Hidden width of the MLP or of a recurrent model (lstm, gru, mingru, minlstm).")
     Integer hidden;
 
     @Option(names = "--dropout", paramLabel = "P", description = "Dropout probability in training (default 0).")

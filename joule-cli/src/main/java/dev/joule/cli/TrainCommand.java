@@ -35,7 +35,7 @@ final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "NAME", description = "Architecture: mlp, transformer.")
+    @Option(names = "--model", paramLabel = "NAME", description = "Architecture: ${COMPLETION-CANDIDATES}.", completionCandidates = ModelNames.class)
     String model;
 
     @Option(names = "--task", paramLabel = "TASK", description = "fashion-mnist, char-lm, copy (selective copying), recall (associative recall).")
