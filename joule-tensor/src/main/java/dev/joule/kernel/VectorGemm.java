@@ -162,11 +162,14 @@ abstract class VectorGemm extends VectorGemv {
 
     /**
      * One band of C ({@code m × n}) against packed B ({@code pb}: full-depth panels of {@code nr}
-     * columns, panel {@code q} at {@code q · k · nr}); packs A block by block.
+     * columns, panel {@code q} at {@code q · k · nr}). A is packed block by block, or, when C has few
+     * column panels ({@link #directA}), read in place: packing costs about as much per element as
+     * the FMAs it then feeds when each A value meets only one or two B panels.
      */
     private void blocked(boolean transA, int m, int n, int k, float[] a, int aOff, int lda,
                          float[] pb, float beta, float[] c, int cOff, int ldc) {
         GemmScratch s = GemmScratch.get();
+        boolean direct = directA(n);
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
@@ -174,8 +177,64 @@ abstract class VectorGemm extends VectorGemv {
                 int mode = pc > 0 || beta == 1f ? ADD : beta == 0f ? STORE : SCALE_ADD;
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
-                    GemmPacking.packA(transA, a, aOff, lda, ic, pc, mc, kc, MR, s.packedA);
-                    macroKernel(s, pb, jc, pc, k, mc, nc, kc, c, cOff + ic * ldc + jc, ldc, mode, beta);
+                    if (direct) {
+                        macroKernelDirect(s, transA, a, aOff, lda, ic, pb, jc, pc, k, mc, nc, kc,
+                                c, cOff + ic * ldc + jc, ldc, mode, beta);
+                    } else {
+                        GemmPacking.packA(transA, a, aOff, lda, ic, pc, mc, kc, MR, s.packedA);
+                        macroKernel(s, pb, jc, pc, k, mc, nc, kc, c, cOff + ic * ldc + jc, ldc, mode, beta);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Reading A in place pays when C has at most this many column panels (a tunable knob). */
+    static final int DIRECT_A_PANELS = Integer.getInteger("joule.gemm.directPanels", 8);
+
+    private boolean directA(int n) {
+        int nr = 2 * species().length();
+        return (n + nr - 1) / nr <= DIRECT_A_PANELS;
+    }
+
+    /**
+     * {@link #macroKernel} with A read in place: full six-row panels go straight to
+     * {@link #microKernelDirect}; a last panel of fewer rows is packed (zero-padded) once and takes the
+     * packed kernel. Edge columns go through the scratch tile as in {@link #macroKernel}.
+     */
+    private void macroKernelDirect(GemmScratch s, boolean transA, float[] a, int aOff, int lda, int i0,
+                                   float[] pb, int jc, int pc, int k, int mc, int nc, int kc,
+                                   float[] c, int cOff, int ldc, int mode, float beta) {
+        int nr = 2 * species().length();
+        int fullRows = mc / MR * MR;
+        if (fullRows < mc) {
+            GemmPacking.packA(transA, a, aOff, lda, i0 + fullRows, pc, mc - fullRows, kc, MR, s.packedA);
+        }
+        // op(A)[i, p] sits at aOff + i·rowStep + p·depthStep.
+        int rowStep = transA ? 1 : lda;
+        int depthStep = transA ? lda : 1;
+        for (int jr = 0; jr < nc; jr += nr) {
+            int cols = Math.min(nr, nc - jr);
+            int bBase = (jc + jr) / nr * k * nr + pc * nr;
+            for (int ir = 0; ir < mc; ir += MR) {
+                int rows = Math.min(MR, mc - ir);
+                int cIdx = cOff + ir * ldc + jr;
+                int aIdx = aOff + (i0 + ir) * rowStep + pc * depthStep;
+                if (rows == MR && cols == nr) {
+                    microKernelDirect(a, aIdx, rowStep, depthStep, pb, bBase, kc, c, cIdx, ldc, mode, beta);
+                    continue;
+                }
+                float[] tile = s.tile;
+                for (int r = 0; mode != STORE && r < rows; r++) {
+                    System.arraycopy(c, cIdx + r * ldc, tile, r * nr, cols);
+                }
+                if (rows == MR) {
+                    microKernelDirect(a, aIdx, rowStep, depthStep, pb, bBase, kc, tile, 0, nr, mode, beta);
+                } else {
+                    microKernel(s.packedA, 0, pb, bBase, kc, tile, 0, nr, mode, beta);
+                }
+                for (int r = 0; r < rows; r++) {
+                    System.arraycopy(tile, r * nr, c, cIdx + r * ldc, cols);
                 }
             }
         }
@@ -244,6 +303,84 @@ abstract class VectorGemm extends VectorGemv {
             c40 = a4.fma(b0, c40);
             c41 = a4.fma(b1, c41);
             FloatVector a5 = FloatVector.broadcast(sp, pa[ai + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+        }
+        if (mode == STORE) {
+            c00.intoArray(c, cIdx);
+            c01.intoArray(c, cIdx + vl);
+            c10.intoArray(c, cIdx + ldc);
+            c11.intoArray(c, cIdx + ldc + vl);
+            c20.intoArray(c, cIdx + 2 * ldc);
+            c21.intoArray(c, cIdx + 2 * ldc + vl);
+            c30.intoArray(c, cIdx + 3 * ldc);
+            c31.intoArray(c, cIdx + 3 * ldc + vl);
+            c40.intoArray(c, cIdx + 4 * ldc);
+            c41.intoArray(c, cIdx + 4 * ldc + vl);
+            c50.intoArray(c, cIdx + 5 * ldc);
+            c51.intoArray(c, cIdx + 5 * ldc + vl);
+        } else {
+            // C = C * scale + acc; scale 1 is an exact add.
+            FloatVector sc = FloatVector.broadcast(sp, mode == ADD ? 1f : beta);
+            FloatVector.fromArray(sp, c, cIdx).fma(sc, c00).intoArray(c, cIdx);
+            FloatVector.fromArray(sp, c, cIdx + vl).fma(sc, c01).intoArray(c, cIdx + vl);
+            int r = cIdx + ldc;
+            FloatVector.fromArray(sp, c, r).fma(sc, c10).intoArray(c, r);
+            FloatVector.fromArray(sp, c, r + vl).fma(sc, c11).intoArray(c, r + vl);
+            r += ldc;
+            FloatVector.fromArray(sp, c, r).fma(sc, c20).intoArray(c, r);
+            FloatVector.fromArray(sp, c, r + vl).fma(sc, c21).intoArray(c, r + vl);
+            r += ldc;
+            FloatVector.fromArray(sp, c, r).fma(sc, c30).intoArray(c, r);
+            FloatVector.fromArray(sp, c, r + vl).fma(sc, c31).intoArray(c, r + vl);
+            r += ldc;
+            FloatVector.fromArray(sp, c, r).fma(sc, c40).intoArray(c, r);
+            FloatVector.fromArray(sp, c, r + vl).fma(sc, c41).intoArray(c, r + vl);
+            r += ldc;
+            FloatVector.fromArray(sp, c, r).fma(sc, c50).intoArray(c, r);
+            FloatVector.fromArray(sp, c, r + vl).fma(sc, c51).intoArray(c, r + vl);
+        }
+    }
+
+    /**
+     * {@link #microKernel} reading six rows of op(A) in place: row r of step p at
+     * {@code aIdx + r·rowStep + p·depthStep}.
+     */
+    private void microKernelDirect(float[] a, int aIdx, int rowStep, int depthStep, float[] pb, int bBase, int kc,
+                                   float[] c, int cIdx, int ldc, int mode, float beta) {
+        VectorSpecies<Float> sp = species();
+        int vl = sp.length();
+        FloatVector c00 = FloatVector.zero(sp), c01 = FloatVector.zero(sp);
+        FloatVector c10 = FloatVector.zero(sp), c11 = FloatVector.zero(sp);
+        FloatVector c20 = FloatVector.zero(sp), c21 = FloatVector.zero(sp);
+        FloatVector c30 = FloatVector.zero(sp), c31 = FloatVector.zero(sp);
+        FloatVector c40 = FloatVector.zero(sp), c41 = FloatVector.zero(sp);
+        FloatVector c50 = FloatVector.zero(sp), c51 = FloatVector.zero(sp);
+        int r1 = rowStep;
+        int r2 = 2 * rowStep;
+        int r3 = 3 * rowStep;
+        int r4 = 4 * rowStep;
+        int r5 = 5 * rowStep;
+        for (int p = 0, ai = aIdx; p < kc; p++, ai += depthStep) {
+            int bi = bBase + p * 2 * vl;
+            FloatVector b0 = FloatVector.fromArray(sp, pb, bi);
+            FloatVector b1 = FloatVector.fromArray(sp, pb, bi + vl);
+            FloatVector a0 = FloatVector.broadcast(sp, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(sp, a[ai + r1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(sp, a[ai + r2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(sp, a[ai + r3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(sp, a[ai + r4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(sp, a[ai + r5]);
             c50 = a5.fma(b0, c50);
             c51 = a5.fma(b1, c51);
         }
