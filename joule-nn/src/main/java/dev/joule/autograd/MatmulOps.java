@@ -204,18 +204,17 @@ final class MatmulOps {
         Tensor xv = x.value();
         Tensor wv = weight.value();
         float[] o = out.data();
-        Kernels.get().gemm(false, true, rows, outF, in, xv.data(), xv.offset(), in,
-                wv.data(), wv.offset(), in, 0f, o, 0, outF);
+        // The bias is laid down first and the product added onto it (beta = 1): one pass over the
+        // output instead of a second read-modify-write pass after the gemm.
         if (bias != null) {
             float[] bd = bias.value().data();
             int bo = bias.value().offset();
             for (int r = 0; r < rows; r++) {
-                int base = r * outF;
-                for (int j = 0; j < outF; j++) {
-                    o[base + j] += bd[bo + j];
-                }
+                System.arraycopy(bd, bo, o, r * outF, outF);
             }
         }
+        Kernels.get().gemm(false, true, rows, outF, in, xv.data(), xv.offset(), in,
+                wv.data(), wv.offset(), in, bias == null ? 0f : 1f, o, 0, outF);
         Var.Backward back = g -> {
             Kernels kern = Kernels.get();
             if (wants(x)) {
