@@ -34,6 +34,15 @@ final class ArithmeticOps {
         return binary(DIV, a, b);
     }
 
+    /** An operand of the output's shape passes {@code +g} on as it is (shared, not copied); otherwise reduce. */
+    private static void passOrReduce(Tensor g, float sign, int[] outShape, Var target) {
+        if (sign == 1f && Broadcast.same(target.shape(), outShape)) {
+            target.shareGrad(g);
+        } else {
+            Broadcast.reduceInto(g.data(), g.offset(), sign, outShape, target);
+        }
+    }
+
     private static Var binary(int kind, Var a, Var b) {
         int[] outShape = Shape.broadcast(a.shape(), b.shape());
         int n = Shape.size(outShape);
@@ -49,10 +58,10 @@ final class ArithmeticOps {
             switch (kind) {
                 case ADD, SUB -> {
                     if (wants(a)) {
-                        Broadcast.reduceInto(gd, go, 1f, outShape, a);
+                        passOrReduce(g, 1f, outShape, a);
                     }
                     if (wants(b)) {
-                        Broadcast.reduceInto(gd, go, kind == ADD ? 1f : -1f, outShape, b);
+                        passOrReduce(g, kind == ADD ? 1f : -1f, outShape, b);
                     }
                 }
                 case MUL -> {

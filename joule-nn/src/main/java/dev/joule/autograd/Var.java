@@ -32,6 +32,8 @@ public final class Var {
     private final Var[] parents;
     private final Backward backward;
     private Tensor grad;
+    /** True while {@link #grad} is another node's gradient tensor, taken by {@link #shareGrad}: copy before writing. */
+    private boolean gradShared;
 
     private Var(Tensor value, boolean requiresGrad, Var[] parents, Backward backward) {
         this.value = value;
@@ -87,8 +89,27 @@ public final class Var {
     public Tensor gradBuffer() {
         if (grad == null) {
             grad = value.zerosLike();
+        } else if (gradShared) {
+            grad = grad.copy().reshape(value.shape());
+            gradShared = false;
         }
         return grad;
+    }
+
+    /**
+     * Adds {@code g} (this node's shape) into the gradient, taking {@code g} itself, without a copy,
+     * when it is the first contribution to an interior node: a residual {@code x + f(x)} then hands
+     * its output gradient to both operands for free. The tensor is copied before anything is added
+     * to it ({@link #gradBuffer}), so the owner's values never change. Parameters always get their
+     * own copy, since optimisers and clipping update their gradients in place.
+     */
+    void shareGrad(Tensor g) {
+        if (grad == null && backward != null && Arrays.equals(g.shape(), value.shape())) {
+            grad = g;
+            gradShared = true;
+            return;
+        }
+        accumulateGrad(g);
     }
 
     /** Adds {@code g} (same size as the value) into this node's gradient. */
@@ -101,7 +122,7 @@ public final class Var {
             grad = g.copy().reshape(value.shape());
             return;
         }
-        float[] d = grad.data();
+        float[] d = gradBuffer().data();
         float[] s = g.data();
         int dOff = grad.offset();
         int sOff = g.offset();
@@ -112,6 +133,7 @@ public final class Var {
 
     public void zeroGrad() {
         grad = null;
+        gradShared = false;
     }
 
     /** Back-propagates from this scalar node, seeding its gradient with 1. */
