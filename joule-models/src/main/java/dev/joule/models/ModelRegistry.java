@@ -1,5 +1,6 @@
 package dev.joule.models;
 
+import dev.joule.models.rnn.LinearTransformer;
 import dev.joule.models.rnn.RecurrentNetwork;
 import dev.joule.nn.Model;
 import java.util.List;
@@ -7,7 +8,8 @@ import java.util.SplittableRandom;
 
 /** Builds models by architecture name from a {@link ModelConfig}; the CLI and checkpoint loader go through here. */
 public final class ModelRegistry {
-    private static final List<String> NAMES = List.of("mlp", "transformer", "cnn", "lstm", "gru", "mingru", "minlstm");
+    private static final List<String> NAMES = List.of("mlp", "transformer", "cnn", "lstm", "gru", "mingru", "minlstm",
+            "linear-transformer");
 
     private ModelRegistry() {}
 
@@ -41,6 +43,7 @@ public final class ModelRegistry {
                 yield new CnnModel(cfg, rng);
             }
             case "lstm", "gru", "mingru", "minlstm" -> new RecurrentNetwork(cfg, rng);
+            case "linear-transformer" -> new LinearTransformer(cfg, rng);
             case "transformer" -> images ? new TransformerClassifier(cfg, rng) : new CharTransformer(cfg, rng);
             default -> throw new UnknownModelException(cfg.architecture(), NAMES);
         };
