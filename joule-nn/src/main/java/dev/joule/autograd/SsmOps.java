@@ -1,0 +1,159 @@
+package dev.joule.autograd;
+
+import dev.joule.tensor.ShapeException;
+import dev.joule.tensor.Tensor;
+
+/**
+ * Mamba's selective scan (S6): a diagonal state space whose step size and input/output maps depend on the input.
+ *
+ * <pre>
+ *   u, dt [B, T, E]     a [E, N] (negative)     bIn, c [B, T, N] (shared by the E channels)
+ *   per (b, e, n):  h_t = exp(dt_t·a[e,n])·h_{t−1} + dt_t·bIn_t[n]·u_t        h_{−1} = 0
+ *                   y_t[e] = Σ_n c_t[n]·h_t[e,n]                                 y [B, T, E]
+ * </pre>
+ *
+ * The scan runs sequentially over time; forward keeps every state ({@code B·T·E·N} floats) for backward,
+ * which runs the reverse recurrence {@code δ_t = c_t·g_t + exp(dt_{t+1}a)·δ_{t+1}} and reads each parameter's
+ * gradient off {@code δ_t}, {@code h_{t−1}} and {@code h_t}. The D skip and the gate are ordinary ops outside.
+ */
+public final class SsmOps {
+    private SsmOps() {}
+
+    /** The selective scan over {@code [B, T, E]}; returns {@code y [B, T, E]} (without the D skip). */
+    public static Var selectiveScan(Var u, Var dt, Var a, Var bIn, Var c) {
+        int[] s = u.shape();
+        OpSupport.requireRank("selectiveScan", "u", s, 3);
+        OpSupport.requireShape("selectiveScan", "dt", dt.shape(), s);
+        OpSupport.requireRank("selectiveScan", "a", a.shape(), 2);
+        int batch = s[0];
+        int time = s[1];
+        int width = s[2];
+        int states = a.shape()[1];
+        OpSupport.requireShape("selectiveScan", "a", a.shape(), width, states);
+        OpSupport.requireShape("selectiveScan", "B", bIn.shape(), batch, time, states);
+        OpSupport.requireShape("selectiveScan", "C", c.shape(), batch, time, states);
+        float[] uv = ScanOps.dense(u.value());
+        float[] dv = ScanOps.dense(dt.value());
+        float[] av = ScanOps.dense(a.value());
+        float[] bv = ScanOps.dense(bIn.value());
+        float[] cv = ScanOps.dense(c.value());
+        float[] h = new float[batch * time * width * states];
+        float[] y = new float[batch * time * width];
+        for (int b = 0; b < batch; b++) {
+            for (int t = 0; t < time; t++) {
+                int bt = b * time + t;
+                for (int e = 0; e < width; e++) {
+                    int i = bt * width + e;
+                    int hi = i * states;
+                    float step = dv[i];
+                    float x = step * uv[i];
+                    float acc = 0;
+                    for (int n = 0; n < states; n++) {
+                        float prev = t == 0 ? 0f : h[hi - width * states + n];
+                        float next = (float) Math.exp(step * av[e * states + n]) * prev + x * bv[bt * states + n];
+                        h[hi + n] = next;
+                        acc += cv[bt * states + n] * next;
+                    }
+                    y[i] = acc;
+                }
+            }
+        }
+        return Var.op(Tensor.of(y, s), g -> backward(ScanOps.dense(g), uv, dv, av, bv, cv, h, batch, time, width,
+                states, u, dt, a, bIn, c), OpSupport.present(u, dt, a, bIn, c));
+    }
+
+    private static void backward(float[] gy, float[] uv, float[] dv, float[] av, float[] bv, float[] cv, float[] h,
+            int batch, int time, int width, int states, Var u, Var dt, Var a, Var bIn, Var c) {
+        float[] gu = new float[uv.length];
+        float[] gdt = new float[dv.length];
+        float[] ga = new float[av.length];
+        float[] gb = new float[bv.length];
+        float[] gc = new float[cv.length];
+        float[] carry = new float[width * states];
+        for (int b = 0; b < batch; b++) {
+            java.util.Arrays.fill(carry, 0f);
+            for (int t = time - 1; t >= 0; t--) {
+                int bt = b * time + t;
+                for (int e = 0; e < width; e++) {
+                    int i = bt * width + e;
+                    int hi = i * states;
+                    float step = dv[i];
+                    float x = uv[i];
+                    float gyi = gy[i];
+                    float gStep = 0;
+                    float gx = 0;
+                    for (int n = 0; n < states; n++) {
+                        int ci = bt * states + n;
+                        int an = e * states + n;
+                        gc[ci] += gyi * h[hi + n];
+                        float delta = gyi * cv[ci] + carry[an];
+                        float decay = (float) Math.exp(step * av[an]);
+                        float prev = t == 0 ? 0f : h[hi - width * states + n];
+                        float gDecay = delta * prev * decay;
+                        gStep += gDecay * av[an] + delta * bv[ci] * x;
+                        ga[an] += gDecay * step;
+                        gb[ci] += delta * step * x;
+                        gx += delta * step * bv[ci];
+                        carry[an] = decay * delta;
+                    }
+                    gu[i] = gx;
+                    gdt[i] = gStep;
+                }
+            }
+        }
+        addIfWanted(u, gu);
+        addIfWanted(dt, gdt);
+        addIfWanted(a, ga);
+        addIfWanted(bIn, gb);
+        addIfWanted(c, gc);
+    }
+
+    private static void addIfWanted(Var v, float[] grad) {
+        if (OpSupport.wants(v)) {
+            OpSupport.addInto(v, grad, 0);
+        }
+    }
+
+    /**
+     * One step of the scan, no gradient: {@code u, dt [B, E]}, {@code a [E, N]}, {@code bIn, c [B, N]};
+     * advances {@code state [B, E, N]} in place and returns {@code y [B, E]}, equal to position t of
+     * {@link #selectiveScan} when the state holds position t−1.
+     */
+    public static Tensor step(Tensor u, Tensor dt, Tensor a, Tensor bIn, Tensor c, Tensor state) {
+        int[] s = u.shape();
+        OpSupport.requireRank("selective scan step", "u", s, 2);
+        int batch = s[0];
+        int width = s[1];
+        int states = a.shape()[1];
+        OpSupport.requireShape("selective scan step", "dt", dt.shape(), batch, width);
+        OpSupport.requireShape("selective scan step", "a", a.shape(), width, states);
+        OpSupport.requireShape("selective scan step", "B", bIn.shape(), batch, states);
+        OpSupport.requireShape("selective scan step", "C", c.shape(), batch, states);
+        OpSupport.requireShape("selective scan step", "state", state.shape(), batch, width, states);
+        if (state.offset() != 0) {
+            throw new ShapeException("selective scan step: the state must be a dense tensor at offset 0");
+        }
+        float[] uv = ScanOps.dense(u);
+        float[] dv = ScanOps.dense(dt);
+        float[] av = ScanOps.dense(a);
+        float[] bv = ScanOps.dense(bIn);
+        float[] cv = ScanOps.dense(c);
+        float[] h = state.data();
+        float[] y = new float[batch * width];
+        for (int b = 0; b < batch; b++) {
+            for (int e = 0; e < width; e++) {
+                int i = b * width + e;
+                float step = dv[i];
+                float x = step * uv[i];
+                float acc = 0;
+                for (int n = 0; n < states; n++) {
+                    int hi = i * states + n;
+                    h[hi] = (float) Math.exp(step * av[e * states + n]) * h[hi] + x * bv[b * states + n];
+                    acc += cv[b * states + n] * h[hi];
+                }
+                y[i] = acc;
+            }
+        }
+        return Tensor.of(y, s);
+    }
+}
