@@ -1,6 +1,7 @@
 package dev.joule.models;
 
 import dev.joule.models.rnn.LinearTransformer;
+import dev.joule.models.rnn.Mamba;
 import dev.joule.models.rnn.RecurrentNetwork;
 import dev.joule.nn.Model;
 import java.util.List;
@@ -9,7 +10,7 @@ import java.util.SplittableRandom;
 /** Builds models by architecture name from a {@link ModelConfig}; the CLI and checkpoint loader go through here. */
 public final class ModelRegistry {
     private static final List<String> NAMES = List.of("mlp", "transformer", "cnn", "lstm", "gru", "mingru", "minlstm",
-            "linear-transformer");
+            "linear-transformer", "mamba");
 
     private ModelRegistry() {}
 
@@ -44,6 +45,7 @@ public final class ModelRegistry {
             }
             case "lstm", "gru", "mingru", "minlstm" -> new RecurrentNetwork(cfg, rng);
             case "linear-transformer" -> new LinearTransformer(cfg, rng);
+            case "mamba" -> new Mamba(cfg, rng);
             case "transformer" -> images ? new TransformerClassifier(cfg, rng) : new CharTransformer(cfg, rng);
             default -> throw new UnknownModelException(cfg.architecture(), NAMES);
         };
