@@ -1,6 +1,7 @@
 package dev.joule.autograd;
 
 import dev.joule.kernel.Kernels;
+import dev.joule.kernel.Parallel;
 import dev.joule.kernel.VectorKernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -31,16 +32,29 @@ final class GeluVector {
     private static final float INV_SQRT2 = (float) (1.0 / Math.sqrt(2.0));
     private static final float INV_SQRT_2PI = (float) (1.0 / Math.sqrt(2.0 * Math.PI));
 
-    /** out = x·Φ(x) and cdf = Φ(x) over {@code n} elements. */
+    /** Elements per parallel block: a multiple of every vector width, so only the last block has a scalar tail. */
+    private static final int BLOCK = 64;
+    /** Blocks per parallel chunk: at least ~32k elements each. */
+    private static final int GRAIN_BLOCKS = (1 << 15) / BLOCK;
+
+    /**
+     * out = x·Φ(x) and cdf = Φ(x) over {@code n} elements, split across {@link Parallel}'s threads at
+     * block boundaries: every element takes the same path (vector or tail) whatever the thread count.
+     */
     static void forward(float[] x, int xo, float[] out, float[] cdf, int n) {
-        int i = 0;
-        for (int bound = SPECIES.loopBound(n); i < bound; i += SPECIES.length()) {
+        Parallel.parallelFor((n + BLOCK - 1) / BLOCK, GRAIN_BLOCKS,
+                (b0, b1) -> forwardRange(x, xo, out, cdf, b0 * BLOCK, Math.min(n, b1 * BLOCK)));
+    }
+
+    private static void forwardRange(float[] x, int xo, float[] out, float[] cdf, int from, int to) {
+        int i = from;
+        for (int bound = from + SPECIES.loopBound(to - from); i < bound; i += SPECIES.length()) {
             FloatVector v = FloatVector.fromArray(SPECIES, x, xo + i);
             FloatVector phi = normalCdf(v);
             phi.intoArray(cdf, i);
             v.mul(phi).intoArray(out, i);
         }
-        for (; i < n; i++) {
+        for (; i < to; i++) {
             float v = x[xo + i];
             float phi = (float) (0.5 * (1.0 + Erf.erf(v * INV_SQRT2)));
             cdf[i] = phi;
@@ -70,17 +84,23 @@ final class GeluVector {
         return halfErfc.add(step.mul(halfErfc.mul(-2f).add(1f)));
     }
 
-    /** dx += g · (Φ(x) + x·φ(x)) with Φ saved by {@link #forward}. */
+    /** dx += g · (Φ(x) + x·φ(x)) with Φ saved by {@link #forward}; split across threads as the forward. */
     static void backward(float[] x, int xo, float[] cdf, float[] g, int go, float[] dx, int dxo, int n) {
-        int i = 0;
-        for (int bound = SPECIES.loopBound(n); i < bound; i += SPECIES.length()) {
+        Parallel.parallelFor((n + BLOCK - 1) / BLOCK, GRAIN_BLOCKS,
+                (b0, b1) -> backwardRange(x, xo, cdf, g, go, dx, dxo, b0 * BLOCK, Math.min(n, b1 * BLOCK)));
+    }
+
+    private static void backwardRange(float[] x, int xo, float[] cdf, float[] g, int go, float[] dx, int dxo,
+                                      int from, int to) {
+        int i = from;
+        for (int bound = from + SPECIES.loopBound(to - from); i < bound; i += SPECIES.length()) {
             FloatVector v = FloatVector.fromArray(SPECIES, x, xo + i);
             FloatVector pdf = v.mul(v).mul(-0.5f).lanewise(VectorOperators.EXP).mul(INV_SQRT_2PI);
             FloatVector d = v.fma(pdf, FloatVector.fromArray(SPECIES, cdf, i));
             FloatVector acc = FloatVector.fromArray(SPECIES, dx, dxo + i);
             FloatVector.fromArray(SPECIES, g, go + i).fma(d, acc).intoArray(dx, dxo + i);
         }
-        for (; i < n; i++) {
+        for (; i < to; i++) {
             float v = x[xo + i];
             float pdf = (float) (INV_SQRT_2PI * Math.exp(-0.5 * v * v));
             dx[dxo + i] += g[go + i] * (cdf[i] + v * pdf);
