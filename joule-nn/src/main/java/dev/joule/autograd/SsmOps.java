@@ -1,5 +1,7 @@
 package dev.joule.autograd;
 
+import dev.joule.kernel.Kernels;
+import dev.joule.kernel.Parallel;
 import dev.joule.tensor.ShapeException;
 import dev.joule.tensor.Tensor;
 
@@ -12,7 +14,8 @@ import dev.joule.tensor.Tensor;
  *                   y_t[e] = Σ_n c_t[n]·h_t[e,n]                                 y [B, T, E]
  * </pre>
  *
- * The scan runs sequentially over time; forward keeps every state ({@code B·T·E·N} floats) for backward,
+ * The scan runs sequentially over time, batch rows in parallel, each position's decays {@code exp(dt·a)} in one
+ * vectorised exp pass (recomputed in backward rather than stored); forward keeps every state ({@code B·T·E·N} floats) for backward,
  * which runs the reverse recurrence {@code δ_t = c_t·g_t + exp(dt_{t+1}a)·δ_{t+1}} and reads each parameter's
  * gradient off {@code δ_t}, {@code h_{t−1}} and {@code h_t}. The D skip and the gate are ordinary ops outside.
  */
@@ -39,66 +42,92 @@ public final class SsmOps {
         float[] cv = ScanOps.dense(c.value());
         float[] h = new float[batch * time * width * states];
         float[] y = new float[batch * time * width];
-        for (int b = 0; b < batch; b++) {
-            for (int t = 0; t < time; t++) {
-                int bt = b * time + t;
-                for (int e = 0; e < width; e++) {
-                    int i = bt * width + e;
-                    int hi = i * states;
-                    float step = dv[i];
-                    float x = step * uv[i];
-                    float acc = 0;
-                    for (int n = 0; n < states; n++) {
-                        float prev = t == 0 ? 0f : h[hi - width * states + n];
-                        float next = (float) Math.exp(step * av[e * states + n]) * prev + x * bv[bt * states + n];
-                        h[hi + n] = next;
-                        acc += cv[bt * states + n] * next;
+        Parallel.parallelFor(batch, 1, (from, to) -> {
+            float[] decay = new float[width * states];
+            for (int b = from; b < to; b++) {
+                for (int t = 0; t < time; t++) {
+                    int bt = b * time + t;
+                    decays(dv, bt * width, av, decay, width, states);
+                    for (int e = 0; e < width; e++) {
+                        int i = bt * width + e;
+                        int hi = i * states;
+                        float x = dv[i] * uv[i];
+                        float acc = 0;
+                        for (int n = 0; n < states; n++) {
+                            float prev = t == 0 ? 0f : h[hi - width * states + n];
+                            float next = decay[e * states + n] * prev + x * bv[bt * states + n];
+                            h[hi + n] = next;
+                            acc += cv[bt * states + n] * next;
+                        }
+                        y[i] = acc;
                     }
-                    y[i] = acc;
                 }
             }
-        }
+        });
         return Var.op(Tensor.of(y, s), g -> backward(ScanOps.dense(g), uv, dv, av, bv, cv, h, batch, time, width,
                 states, u, dt, a, bIn, c), OpSupport.present(u, dt, a, bIn, c));
     }
 
+    /** {@code decay[e·N + n] = exp(dt[dtOff + e]·a[e, n])} for one position, through the vectorised exp. */
+    private static void decays(float[] dt, int dtOff, float[] a, float[] decay, int width, int states) {
+        for (int e = 0; e < width; e++) {
+            float step = dt[dtOff + e];
+            int row = e * states;
+            for (int n = 0; n < states; n++) {
+                decay[row + n] = step * a[row + n];
+            }
+        }
+        Kernels.get().expShiftInPlace(decay, 0, width * states, 0f);
+    }
+
+    /** Batch rows are independent, so they run in parallel; {@code ∂a} is summed per row, then in row order. */
     private static void backward(float[] gy, float[] uv, float[] dv, float[] av, float[] bv, float[] cv, float[] h,
             int batch, int time, int width, int states, Var u, Var dt, Var a, Var bIn, Var c) {
         float[] gu = new float[uv.length];
         float[] gdt = new float[dv.length];
-        float[] ga = new float[av.length];
+        float[] gaRows = new float[batch * av.length];
         float[] gb = new float[bv.length];
         float[] gc = new float[cv.length];
-        float[] carry = new float[width * states];
-        for (int b = 0; b < batch; b++) {
-            java.util.Arrays.fill(carry, 0f);
-            for (int t = time - 1; t >= 0; t--) {
-                int bt = b * time + t;
-                for (int e = 0; e < width; e++) {
-                    int i = bt * width + e;
-                    int hi = i * states;
-                    float step = dv[i];
-                    float x = uv[i];
-                    float gyi = gy[i];
-                    float gStep = 0;
-                    float gx = 0;
-                    for (int n = 0; n < states; n++) {
-                        int ci = bt * states + n;
-                        int an = e * states + n;
-                        gc[ci] += gyi * h[hi + n];
-                        float delta = gyi * cv[ci] + carry[an];
-                        float decay = (float) Math.exp(step * av[an]);
-                        float prev = t == 0 ? 0f : h[hi - width * states + n];
-                        float gDecay = delta * prev * decay;
-                        gStep += gDecay * av[an] + delta * bv[ci] * x;
-                        ga[an] += gDecay * step;
-                        gb[ci] += delta * step * x;
-                        gx += delta * step * bv[ci];
-                        carry[an] = decay * delta;
+        Parallel.parallelFor(batch, 1, (from, to) -> {
+            float[] carry = new float[width * states];
+            float[] decay = new float[width * states];
+            for (int b = from; b < to; b++) {
+                java.util.Arrays.fill(carry, 0f);
+                int gaOff = b * av.length;
+                for (int t = time - 1; t >= 0; t--) {
+                    int bt = b * time + t;
+                    decays(dv, bt * width, av, decay, width, states);
+                    for (int e = 0; e < width; e++) {
+                        int i = bt * width + e;
+                        int hi = i * states;
+                        float step = dv[i];
+                        float x = uv[i];
+                        float gyi = gy[i];
+                        float gStep = 0;
+                        float gx = 0;
+                        for (int n = 0; n < states; n++) {
+                            int ci = bt * states + n;
+                            int an = e * states + n;
+                            gc[ci] += gyi * h[hi + n];
+                            float delta = gyi * cv[ci] + carry[an];
+                            float prev = t == 0 ? 0f : h[hi - width * states + n];
+                            float gDecay = delta * prev * decay[an];
+                            gStep += gDecay * av[an] + delta * bv[ci] * x;
+                            gaRows[gaOff + an] += gDecay * step;
+                            gb[ci] += delta * step * x;
+                            gx += delta * step * bv[ci];
+                            carry[an] = decay[an] * delta;
+                        }
+                        gu[i] = gx;
+                        gdt[i] = gStep;
                     }
-                    gu[i] = gx;
-                    gdt[i] = gStep;
                 }
+            }
+        });
+        float[] ga = new float[av.length];
+        for (int b = 0; b < batch; b++) {
+            for (int j = 0; j < ga.length; j++) {
+                ga[j] += gaRows[b * ga.length + j];
             }
         }
         addIfWanted(u, gu);
@@ -140,15 +169,16 @@ public final class SsmOps {
         float[] cv = ScanOps.dense(c);
         float[] h = state.data();
         float[] y = new float[batch * width];
+        float[] decay = new float[width * states];
         for (int b = 0; b < batch; b++) {
+            decays(dv, b * width, av, decay, width, states);
             for (int e = 0; e < width; e++) {
                 int i = b * width + e;
-                float step = dv[i];
-                float x = step * uv[i];
+                float x = dv[i] * uv[i];
                 float acc = 0;
                 for (int n = 0; n < states; n++) {
                     int hi = i * states + n;
-                    h[hi] = (float) Math.exp(step * av[e * states + n]) * h[hi] + x * bv[b * states + n];
+                    h[hi] = decay[e * states + n] * h[hi] + x * bv[b * states + n];
                     acc += cv[b * states + n] * h[hi];
                 }
                 y[i] = acc;
