@@ -42,6 +42,7 @@ public final class SsmOps {
         float[] cv = ScanOps.dense(c.value());
         float[] h = new float[batch * time * width * states];
         float[] y = new float[batch * time * width];
+        SsmRows rows = SsmRows.get();
         Parallel.parallelFor(batch, 1, (from, to) -> {
             float[] decay = new float[width * states];
             for (int b = from; b < to; b++) {
@@ -51,15 +52,8 @@ public final class SsmOps {
                     for (int e = 0; e < width; e++) {
                         int i = bt * width + e;
                         int hi = i * states;
-                        float x = dv[i] * uv[i];
-                        float acc = 0;
-                        for (int n = 0; n < states; n++) {
-                            float prev = t == 0 ? 0f : h[hi - width * states + n];
-                            float next = decay[e * states + n] * prev + x * bv[bt * states + n];
-                            h[hi + n] = next;
-                            acc += cv[bt * states + n] * next;
-                        }
-                        y[i] = acc;
+                        y[i] = rows.forward(h, hi, t == 0 ? -1 : hi - width * states, decay, e * states,
+                                dv[i] * uv[i], bv, cv, bt * states, states);
                     }
                 }
             }
@@ -88,7 +82,9 @@ public final class SsmOps {
         float[] gaRows = new float[batch * av.length];
         float[] gb = new float[bv.length];
         float[] gc = new float[cv.length];
+        SsmRows rows = SsmRows.get();
         Parallel.parallelFor(batch, 1, (from, to) -> {
+            float[] sums = new float[2];
             float[] carry = new float[width * states];
             float[] decay = new float[width * states];
             for (int b = from; b < to; b++) {
@@ -102,24 +98,10 @@ public final class SsmOps {
                         int hi = i * states;
                         float step = dv[i];
                         float x = uv[i];
-                        float gyi = gy[i];
-                        float gStep = 0;
-                        float gx = 0;
-                        for (int n = 0; n < states; n++) {
-                            int ci = bt * states + n;
-                            int an = e * states + n;
-                            gc[ci] += gyi * h[hi + n];
-                            float delta = gyi * cv[ci] + carry[an];
-                            float prev = t == 0 ? 0f : h[hi - width * states + n];
-                            float gDecay = delta * prev * decay[an];
-                            gStep += gDecay * av[an] + delta * bv[ci] * x;
-                            gaRows[gaOff + an] += gDecay * step;
-                            gb[ci] += delta * step * x;
-                            gx += delta * step * bv[ci];
-                            carry[an] = decay[an] * delta;
-                        }
-                        gu[i] = gx;
-                        gdt[i] = gStep;
+                        rows.backward(gy[i], step, x, h, hi, t == 0 ? -1 : hi - width * states, decay, av, carry,
+                                gaRows, gaOff, e * states, bv, cv, gb, gc, bt * states, states, sums);
+                        gu[i] = step * sums[1];
+                        gdt[i] = sums[0] + x * sums[1];
                     }
                 }
             }
@@ -170,18 +152,13 @@ public final class SsmOps {
         float[] h = state.data();
         float[] y = new float[batch * width];
         float[] decay = new float[width * states];
+        SsmRows rows = SsmRows.get();
         for (int b = 0; b < batch; b++) {
             decays(dv, b * width, av, decay, width, states);
             for (int e = 0; e < width; e++) {
                 int i = b * width + e;
-                float x = dv[i] * uv[i];
-                float acc = 0;
-                for (int n = 0; n < states; n++) {
-                    int hi = i * states + n;
-                    h[hi] = decay[e * states + n] * h[hi] + x * bv[b * states + n];
-                    acc += cv[b * states + n] * h[hi];
-                }
-                y[i] = acc;
+                y[i] = rows.forward(h, i * states, i * states, decay, e * states, dv[i] * uv[i], bv, cv, b * states,
+                        states);
             }
         }
         return Tensor.of(y, s);

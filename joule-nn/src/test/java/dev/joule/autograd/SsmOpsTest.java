@@ -12,8 +12,13 @@ class SsmOpsTest {
     private static final int E = 3;
     private static final int N = 2;
 
-    /** Direct evaluation of h_t = exp(dt·a)·h_{t−1} + dt·B·u, y = C·h in double. */
     private static double[] reference(double[] u, double[] dt, double[] a, double[] bIn, double[] c) {
+        return reference(u, dt, a, bIn, c, B, T, E, N);
+    }
+
+    /** Direct evaluation of h_t = exp(dt·a)·h_{t−1} + dt·B·u, y = C·h in double. */
+    private static double[] reference(double[] u, double[] dt, double[] a, double[] bIn, double[] c, int B, int T,
+            int E, int N) {
         double[] y = new double[B * T * E];
         for (int b = 0; b < B; b++) {
             for (int e = 0; e < E; e++) {
@@ -39,6 +44,64 @@ class SsmOpsTest {
                 x -> reference(x[0], x[1], x[2], x[3], x[4]),
                 GradCheck.randn(1, B, T, E), GradCheck.uniform(2, 0.05f, 1.5f, B, T, E),
                 GradCheck.uniform(3, -2f, -0.2f, E, N), GradCheck.randn(4, B, T, N), GradCheck.randn(5, B, T, N));
+    }
+
+    /** 19 states: full vectors at every width the machine offers, plus a scalar tail. */
+    @Test
+    void gradientsWithWideStateMatchTheDoubleReference() {
+        int b = 2;
+        int t = 3;
+        int e = 2;
+        int n = 19;
+        GradCheck.check("selectiveScan N=19", x -> SsmOps.selectiveScan(x[0], x[1], x[2], x[3], x[4]),
+                x -> reference(x[0], x[1], x[2], x[3], x[4], b, t, e, n),
+                GradCheck.randn(11, b, t, e), GradCheck.uniform(12, 0.05f, 1.5f, b, t, e),
+                GradCheck.uniform(13, -2f, -0.2f, e, n), GradCheck.randn(14, b, t, n), GradCheck.randn(15, b, t, n));
+    }
+
+    /** The engine's row kernel (vector when active) against the scalar oracle, odd lengths and offsets. */
+    @Test
+    void rowKernelEqualsScalar() {
+        SsmRows fast = SsmRows.get();
+        SsmRows scalar = SsmRows.scalar();
+        for (int n : new int[] {1, 7, 16, 19, 33}) {
+            for (int off : new int[] {0, 3}) {
+                int len = off + 2 * n + 5;
+                float[] decay = GradCheck.uniform(20 + n, 0.1f, 1f, len).toArray();
+                float[] a = GradCheck.uniform(21 + n, -2f, -0.1f, len).toArray();
+                float[] b = GradCheck.randn(22 + n, len).toArray();
+                float[] c = GradCheck.randn(23 + n, len).toArray();
+                float[] h1 = GradCheck.randn(24 + n, len).toArray();
+                float[] h2 = h1.clone();
+                float y1 = fast.forward(h1, off + n, off, decay, off, 0.7f, b, c, off + 1, n);
+                float y2 = scalar.forward(h2, off + n, off, decay, off, 0.7f, b, c, off + 1, n);
+                assertEquals(y2, y1, 1e-4f * (1 + Math.abs(y2)), "forward n=" + n);
+                for (int i = 0; i < len; i++) {
+                    assertEquals(h2[i], h1[i], 1e-5f, "state n=" + n);
+                }
+                float[][] fastArrays = backwardArrays(len, n);
+                float[][] scalarArrays = backwardArrays(len, n);
+                float[] s1 = new float[2];
+                float[] s2 = new float[2];
+                fast.backward(0.3f, 0.9f, -0.4f, h1, off + n, off, decay, a, fastArrays[0], fastArrays[1], 1, off, b,
+                        c, fastArrays[2], fastArrays[3], off + 1, n, s1);
+                scalar.backward(0.3f, 0.9f, -0.4f, h2, off + n, off, decay, a, scalarArrays[0], scalarArrays[1], 1,
+                        off, b, c, scalarArrays[2], scalarArrays[3], off + 1, n, s2);
+                assertEquals(s2[0], s1[0], 1e-4f * (1 + Math.abs(s2[0])), "sum decay n=" + n);
+                assertEquals(s2[1], s1[1], 1e-4f * (1 + Math.abs(s2[1])), "sum B n=" + n);
+                for (int k = 0; k < 4; k++) {
+                    for (int i = 0; i < len + 1; i++) {
+                        assertEquals(scalarArrays[k][i], fastArrays[k][i], 1e-5f, "array " + k + " n=" + n);
+                    }
+                }
+            }
+        }
+    }
+
+    /** carry, ∂a rows, ∂B, ∂C with the same seeded contents. */
+    private static float[][] backwardArrays(int len, int n) {
+        return new float[][] {GradCheck.randn(30 + n, len + 1).toArray(), GradCheck.randn(31 + n, len + 1).toArray(),
+                GradCheck.randn(32 + n, len + 1).toArray(), GradCheck.randn(33 + n, len + 1).toArray()};
     }
 
     @Test
