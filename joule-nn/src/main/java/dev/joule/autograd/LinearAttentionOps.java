@@ -1,5 +1,6 @@
 package dev.joule.autograd;
 
+import dev.joule.kernel.Parallel;
 import dev.joule.tensor.ShapeException;
 import dev.joule.tensor.Tensor;
 import java.util.Arrays;
@@ -18,7 +19,7 @@ import java.util.Arrays;
  * {@code ∂φ(q_t) = S_t g_t/den + (∂den) z_t}, then a reverse pass accumulates the adjoint of the prefix sums,
  * {@code R_t = Σ_{s≥t} φ(q_s) (g_s/den_s)ᵀ} and {@code ζ_t = Σ_{s≥t} ∂den_s φ(q_s)}, which give
  * {@code ∂φ(k_t) = R_t v_t + ζ_t} and {@code ∂v_t = R_tᵀ φ(k_t)}. The recurrent {@link #step} is the same
- * recurrence one position at a time.
+ * recurrence one position at a time. Every (batch row, head) pair is independent and runs in parallel.
  */
 public final class LinearAttentionOps {
     /** Added to the denominator; φ > 0 keeps it positive, eps keeps it away from 0. */
@@ -56,21 +57,21 @@ public final class LinearAttentionOps {
         float[] vv = ScanOps.dense(v.value());
         float[] out = new float[batch * time * width];
         float[] den = new float[batch * time * heads];
-        for (int b = 0; b < batch; b++) {
-            for (int h = 0; h < heads; h++) {
-                forwardHead(qv, kv, vv, out, den, b, h, time, width, heads, dh);
+        Parallel.parallelFor(batch * heads, 1, (from, to) -> {
+            for (int p = from; p < to; p++) {
+                forwardHead(qv, kv, vv, out, den, p / heads, p % heads, time, width, heads, dh);
             }
-        }
+        });
         return Var.op(Tensor.of(out, s), g -> {
             float[] gy = ScanOps.dense(g);
             float[] gq = new float[out.length];
             float[] gk = new float[out.length];
             float[] gv = new float[out.length];
-            for (int b = 0; b < batch; b++) {
-                for (int h = 0; h < heads; h++) {
-                    backwardHead(qv, kv, vv, out, den, gy, gq, gk, gv, b, h, time, width, heads, dh);
+            Parallel.parallelFor(batch * heads, 1, (from, to) -> {
+                for (int p = from; p < to; p++) {
+                    backwardHead(qv, kv, vv, out, den, gy, gq, gk, gv, p / heads, p % heads, time, width, heads, dh);
                 }
-            }
+            });
             if (OpSupport.wants(q)) {
                 OpSupport.addInto(q, gq, 0);
             }
