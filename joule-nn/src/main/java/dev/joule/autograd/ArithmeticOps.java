@@ -3,6 +3,7 @@ package dev.joule.autograd;
 import static dev.joule.autograd.OpSupport.wants;
 
 import dev.joule.autograd.Broadcast.Operand;
+import dev.joule.kernel.Parallel;
 import dev.joule.tensor.Shape;
 import dev.joule.tensor.Tensor;
 
@@ -99,17 +100,23 @@ final class ArithmeticOps {
         if (row == 0) {
             return;
         }
-        for (int r = 0; r < n; r += row) {
-            int xo = x.off() + r % x.period();
-            int yo = y.off() + r % y.period();
-            switch (kind) {
-                case ADD -> addRow(x.data(), xo, y.data(), yo, out, r, row);
-                case SUB -> subRow(x.data(), xo, y.data(), yo, out, r, row);
-                case MUL -> mulRow(x.data(), xo, y.data(), yo, out, r, row);
-                default -> divRow(x.data(), xo, y.data(), yo, out, r, row);
+        // One IEEE operation per element, so splitting rows across threads cannot change any result.
+        Parallel.parallelFor((n + row - 1) / row, Math.max(1, PARALLEL_ELEMENTS / row), (r0, r1) -> {
+            for (int r = r0 * row, end = (int) Math.min(n, (long) r1 * row); r < end; r += row) {
+                int xo = x.off() + r % x.period();
+                int yo = y.off() + r % y.period();
+                switch (kind) {
+                    case ADD -> addRow(x.data(), xo, y.data(), yo, out, r, row);
+                    case SUB -> subRow(x.data(), xo, y.data(), yo, out, r, row);
+                    case MUL -> mulRow(x.data(), xo, y.data(), yo, out, r, row);
+                    default -> divRow(x.data(), xo, y.data(), yo, out, r, row);
+                }
             }
-        }
+        });
     }
+
+    /** Elementwise work per parallel chunk, at least. */
+    private static final int PARALLEL_ELEMENTS = 1 << 15;
 
     private static void addRow(float[] x, int xo, float[] y, int yo, float[] out, int oo, int len) {
         for (int i = 0; i < len; i++) {
