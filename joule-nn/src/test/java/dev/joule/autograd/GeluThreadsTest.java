@@ -8,7 +8,11 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** GELU runs split across threads; every element must come out bit-identical whatever the thread count. */
+/**
+ * GELU runs split across threads at fixed block boundaries. Results are compared up to last-bit
+ * rounding: before C2 compiles it, the Vector API runs its Java fallback (Math.exp and exact fma instead
+ * of the SVML exp), which can differ by an ulp, so bit-equality here would test the JIT, not the split.
+ */
 class GeluThreadsTest {
 
     @AfterEach
@@ -34,8 +38,8 @@ class GeluThreadsTest {
         float[][] one = run(data, 1);
         for (int threads : new int[] {2, 3}) {
             float[][] many = run(data, threads);
-            assertArrayEquals(one[0], many[0], 0f, "forward, " + threads + " threads");
-            assertArrayEquals(one[1], many[1], 0f, "backward, " + threads + " threads");
+            assertArrayEquals(one[0], many[0], 1e-6f, "forward, " + threads + " threads");
+            assertArrayEquals(one[1], many[1], 1e-6f, "backward, " + threads + " threads");
         }
     }
 }
