@@ -217,15 +217,18 @@ final class MatmulOps {
                 wv.data(), wv.offset(), in, bias == null ? 0f : 1f, o, 0, outF);
         Var.Backward back = g -> {
             Kernels kern = Kernels.get();
+            // A gradient buffer made just now holds zeros: store (beta 0) rather than read it back and add.
             if (wants(x)) {
+                float beta = x.grad() == null ? 0f : 1f;
                 Tensor gx = x.gradBuffer();
                 kern.gemm(false, false, rows, in, outF, g.data(), g.offset(), outF,
-                        wv.data(), wv.offset(), in, 1f, gx.data(), gx.offset(), in);
+                        wv.data(), wv.offset(), in, beta, gx.data(), gx.offset(), in);
             }
             if (wants(weight)) {
+                float beta = weight.grad() == null ? 0f : 1f;
                 Tensor gw = weight.gradBuffer();
                 kern.gemm(true, false, outF, in, rows, g.data(), g.offset(), outF,
-                        xv.data(), xv.offset(), in, 1f, gw.data(), gw.offset(), in);
+                        xv.data(), xv.offset(), in, beta, gw.data(), gw.offset(), in);
             }
             if (wants(bias)) {
                 ReduceOps.addColumnSums(g.data(), g.offset(), rows, outF, bias.gradBuffer());
