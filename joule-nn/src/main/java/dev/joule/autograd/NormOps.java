@@ -117,32 +117,28 @@ final class NormOps {
             this.rstd = new float[rows];
         }
 
+        // Rows are short (d = 64..512): C2's auto-vectorised loops unroll past such trip counts and
+        // leave the work to their scalar post-loop, so every row pass is a vector kernel call. Each
+        // element sees the same operations in the same order as the plain loops.
         void forward(int from, int to, float[] y) {
             Kernels kern = Kernels.get();
             float[] centred = new float[d];
             for (int r = from; r < to; r++) {
                 int base = xo + r * d;
                 float mu = center ? kern.sum(x, base, d) / d : 0f;
-                for (int j = 0; j < d; j++) {
-                    centred[j] = x[base + j] - mu;
-                }
+                kern.addScalar(-mu, x, base, centred, 0, d);
                 float rs = (float) (1.0 / Math.sqrt(kern.dot(centred, 0, centred, 0, d) / d + eps));
                 mean[r] = mu;
                 rstd[r] = rs;
                 int out = r * d;
                 if (gm == null) {
-                    for (int j = 0; j < d; j++) {
-                        y[out + j] = centred[j] * rs;
-                    }
+                    kern.scale(rs, centred, 0, y, out, d);
                 } else {
-                    for (int j = 0; j < d; j++) {
-                        y[out + j] = centred[j] * rs * gm[gmo + j];
-                    }
+                    kern.scale(rs, centred, 0, centred, 0, d);
+                    kern.mul(centred, 0, gm, gmo, y, out, d);
                 }
                 if (bt != null) {
-                    for (int j = 0; j < d; j++) {
-                        y[out + j] += bt[bto + j];
-                    }
+                    kern.add(y, out, bt, bto, y, out, d);
                 }
             }
         }
@@ -152,37 +148,36 @@ final class NormOps {
             Kernels kern = Kernels.get();
             float[] xh = new float[d];
             float[] gh = new float[d];
+            float[] tmp = new float[d];
             for (int r = from; r < to; r++) {
                 int base = xo + r * d;
                 int gBase = go + r * d;
-                float mu = mean[r];
                 float rs = rstd[r];
-                for (int j = 0; j < d; j++) {
-                    xh[j] = (x[base + j] - mu) * rs;
-                }
+                kern.addScalar(-mean[r], x, base, xh, 0, d);
+                kern.scale(rs, xh, 0, xh, 0, d);
                 if (gm == null) {
                     System.arraycopy(g, gBase, gh, 0, d);
                 } else {
-                    for (int j = 0; j < d; j++) {
-                        gh[j] = g[gBase + j] * gm[gmo + j];
-                    }
+                    kern.mul(g, gBase, gm, gmo, gh, 0, d);
                 }
                 if (part != null) {
-                    for (int j = 0; j < d; j++) {
-                        part[j] += g[gBase + j] * xh[j];
-                        part[d + j] += g[gBase + j];
-                    }
+                    kern.mul(g, gBase, xh, 0, tmp, 0, d);
+                    kern.add(part, 0, tmp, 0, part, 0, d);
+                    kern.add(part, d, g, gBase, part, d, d);
                 }
                 if (gx == null) {
                     continue;
                 }
                 float meanG = center ? kern.sum(gh, 0, d) / d : 0f;
                 float meanGX = kern.dot(gh, 0, xh, 0, d) / d;
+                // dx += rs · ((gh − meanG) − xh · meanGX)
+                kern.scale(meanGX, xh, 0, tmp, 0, d);
+                kern.addScalar(-meanG, gh, 0, gh, 0, d);
+                kern.sub(gh, 0, tmp, 0, gh, 0, d);
+                kern.scale(rs, gh, 0, gh, 0, d);
                 float[] dx = gx.data();
                 int dxo = gx.offset() + r * d;
-                for (int j = 0; j < d; j++) {
-                    dx[dxo + j] += rs * (gh[j] - meanG - xh[j] * meanGX);
-                }
+                kern.add(dx, dxo, gh, 0, dx, dxo, d);
             }
         }
     }
