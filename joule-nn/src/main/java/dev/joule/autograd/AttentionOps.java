@@ -141,18 +141,16 @@ final class AttentionOps {
                 int row = pOff + i * tk;
                 int len = visible(i);
                 float shift = kern.max(probs, row, len) * scale;
-                for (int j = 0; j < len; j++) {
-                    probs[row + j] = probs[row + j] * scale - shift;
-                }
+                // Kernel calls rather than loops: rows this short run in C2's scalar post-loop.
+                kern.scale(scale, probs, row, probs, row, len);
+                kern.addScalar(-shift, probs, row, probs, row, len);
                 Arrays.fill(probs, row + len, row + tk, Float.NEGATIVE_INFINITY);
             }
             kern.expShiftInPlace(probs, pOff, tq * tk, 0f);
             for (int i = 0; i < tq; i++) {
                 int row = pOff + i * tk;
                 float inv = 1f / kern.sum(probs, row, visible(i));
-                for (int j = 0; j < tk; j++) {
-                    probs[row + j] *= inv;
-                }
+                kern.scale(inv, probs, row, probs, row, tk);
             }
             kern.gemm(false, false, tq, dh, tk, probs, pOff, tk, v.data(), vOff, ld,
                     0f, out.data(), out.offset() + offset(h, tq), ld);
@@ -183,9 +181,9 @@ final class AttentionOps {
                 int p = pOff + i * tk;
                 int len = visible(i);
                 float dot = kern.dot(ds, row, probs, p, len);
-                for (int j = 0; j < len; j++) {
-                    ds[row + j] = probs[p + j] * (ds[row + j] - dot) * scale;
-                }
+                kern.addScalar(-dot, ds, row, ds, row, len);
+                kern.mul(probs, p, ds, row, ds, row, len);
+                kern.scale(scale, ds, row, ds, row, len);
                 Arrays.fill(ds, row + len, row + tk, 0f);
             }
             if (wants(q)) {
