@@ -190,7 +190,7 @@ abstract class VectorGemm extends VectorGemv {
     }
 
     /** Reading A in place pays when C has at most this many column panels (a tunable knob). */
-    static final int DIRECT_A_PANELS = Integer.getInteger("joule.gemm.directPanels", 8);
+    static final int DIRECT_A_PANELS = Integer.getInteger("joule.gemm.directPanels", 4);
 
     private boolean directA(int n) {
         int nr = 2 * species().length();
