@@ -1,6 +1,7 @@
 package dev.joule.optim;
 
 import dev.joule.kernel.Kernels;
+import dev.joule.kernel.Parallel;
 
 /**
  * The fused Adam/AdamW update over one flat parameter array (see {@link AdamW} for the equations):
@@ -17,12 +18,29 @@ final class AdamUpdate {
     /** Coefficients of one step: {@code p ← p·decay − stepSize · m / (sqrt(v)·invSqrtBc2 + eps)}, {@code g += l2·p}. */
     record Coefficients(float beta1, float beta2, float eps, float stepSize, float invSqrtBc2, float decay, float l2) {}
 
+    /**
+     * Elements per parallel chunk. A multiple of every vector length, so each element takes the same
+     * vector-or-tail path whatever the thread count, and the result is identical bit for bit.
+     */
+    static final int CHUNK = 1 << 14;
+
     static void apply(float[] p, int pOff, float[] g, int gOff, float[] m, float[] v, int n, Coefficients c) {
-        int done = VECTOR ? AdamUpdateVector.apply(p, pOff, g, gOff, m, v, n, c) : 0;
-        scalar(p, pOff, g, gOff, m, v, done, n, c);
+        if (n < 2 * CHUNK) {
+            range(p, pOff, g, gOff, m, v, 0, n, c);
+            return;
+        }
+        // Memory-bound: a 200k-parameter layer's update is a visible share of a small model's step.
+        Parallel.parallelFor((n + CHUNK - 1) / CHUNK, 1, (c0, c1) ->
+                range(p, pOff, g, gOff, m, v, c0 * CHUNK, Math.min(c1 * CHUNK, n), c));
     }
 
-    /** Elements {@code [from, n)}. */
+    private static void range(float[] p, int pOff, float[] g, int gOff, float[] m, float[] v, int from, int to,
+            Coefficients c) {
+        int done = VECTOR ? AdamUpdateVector.apply(p, pOff, g, gOff, m, v, from, to, c) : from;
+        scalar(p, pOff, g, gOff, m, v, done, to, c);
+    }
+
+    /** Elements {@code [from, n)}: the reference. */
     static void scalar(float[] p, int pOff, float[] g, int gOff, float[] m, float[] v, int from, int n,
             Coefficients c) {
         float b1 = c.beta1();

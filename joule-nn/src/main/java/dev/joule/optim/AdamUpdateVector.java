@@ -9,15 +9,15 @@ final class AdamUpdateVector {
 
     private AdamUpdateVector() {}
 
-    /** Updates elements {@code [0, k)} for the largest multiple k of the vector length and returns k. */
-    static int apply(float[] p, int pOff, float[] g, int gOff, float[] m, float[] v, int n,
+    /** Updates elements {@code [from, from + k)} for the largest multiple k of the vector length that fits before {@code to}; returns {@code from + k}. */
+    static int apply(float[] p, int pOff, float[] g, int gOff, float[] m, float[] v, int from, int to,
             AdamUpdate.Coefficients c) {
         float b1 = c.beta1();
         float b2 = c.beta2();
         float ob1 = 1f - b1;
         float ob2 = 1f - b2;
-        int bound = SPECIES.loopBound(n);
-        for (int j = 0; j < bound; j += SPECIES.length()) {
+        int bound = from + SPECIES.loopBound(to - from);
+        for (int j = from; j < bound; j += SPECIES.length()) {
             FloatVector w = FloatVector.fromArray(SPECIES, p, pOff + j);
             FloatVector gj = FloatVector.fromArray(SPECIES, g, gOff + j).add(w.mul(c.l2()));
             FloatVector mj = FloatVector.fromArray(SPECIES, m, j).mul(b1).add(gj.mul(ob1));
