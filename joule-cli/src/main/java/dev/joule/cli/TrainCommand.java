@@ -126,7 +126,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         ProgressRenderer progress = new ProgressRenderer(err, ProgressRenderer.onTerminal(), data.kind());
-        trainer.listener(new TimeLimit(trainer, progress, maxSeconds));
+        EpochTimes epochTimes = new EpochTimes();
+        trainer.listener(new TimeLimit(trainer, progress, epochTimes, maxSeconds));
         TrainingResult result;
         CountDownLatch finished = new CountDownLatch(1);
         Thread onInterrupt = checkpointOnInterrupt(trainer, finished);
@@ -141,7 +142,7 @@ final class TrainCommand implements Callable<Integer> {
         if (result.stoppedEarly() && data.eval() != null) {
             metrics = trainer.evaluate();
         }
-        report(settings, cfg, net, data, result, metrics, (System.nanoTime() - wallStart) / 1e9);
+        report(settings, cfg, net, data, result, metrics, epochTimes, (System.nanoTime() - wallStart) / 1e9);
         return 0;
     }
 
@@ -209,7 +210,8 @@ final class TrainCommand implements Callable<Integer> {
                 length.steps, evalEvery, checkpointEvery);
     }
 
-    private void report(RunSettings s, ModelConfig cfg, Model net, TaskData data, TrainingResult r, Metrics m, double wallSeconds) {
+    private void report(RunSettings s, ModelConfig cfg, Model net, TaskData data, TrainingResult r, Metrics m,
+                        EpochTimes epochTimes, double wallSeconds) {
         PrintWriter stdout = spec.commandLine().getOut();
         float[] losses = r.state().losses();
         if (json) {
@@ -219,6 +221,10 @@ final class TrainCommand implements Callable<Integer> {
             o.put("steps", r.state().step()).put("totalSteps", s.totalSteps()).put("epochs", r.state().epoch());
             o.put("batch", s.batch()).put("seed", s.seed()).put("threads", Parallel.threads());
             o.put("seconds", r.trainSeconds()).put("samplesPerSecond", r.samplesPerSecond()).put("wallSeconds", wallSeconds);
+            if (!epochTimes.seconds().isEmpty()) {
+                epochTimes.seconds().forEach(o.putArray("secondsPerEpoch")::add);
+                o.put("medianSecondsPerEpoch", epochTimes.median());
+            }
             o.put("trainLoss", losses.length == 0 ? null : (double) losses[losses.length - 1]);
             if (m != null) {
                 o.put("loss", m.loss()).put("accuracy", m.accuracy());
@@ -245,15 +251,18 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** Forwards progress to the renderer and stops the run once its training time passes a limit. */
-    private record TimeLimit(Trainer trainer, ProgressRenderer progress, Double maxSeconds) implements TrainingListener {
+    private record TimeLimit(Trainer trainer, ProgressRenderer progress, EpochTimes epochTimes, Double maxSeconds)
+            implements TrainingListener {
         @Override
         public void onStart(long startStep, long totalSteps) {
             progress.onStart(startStep, totalSteps);
+            epochTimes.onStart(startStep);
         }
 
         @Override
         public void onStep(StepEvent e) {
             progress.onStep(e);
+            epochTimes.onStep(e);
             if (maxSeconds != null && e.elapsedNanos() / 1e9 >= maxSeconds) {
                 trainer.requestStop();
             }
