@@ -98,32 +98,21 @@ public final class LinearTransformer extends Module implements RecurrentModel {
         for (LinearAttentionBlock b : blocks) {
             slots.add(b.initialState(batch));
         }
-        slots.add(images ? new Tensor[] {Tensor.zeros(batch), Tensor.zeros(batch, config.dModel())}
-                : new Tensor[] {Tensor.zeros(batch)});
+        slots.add(StepReadout.initialSlot(batch, config.dModel(), images));
         return new RecurrentState(batch, slots);
     }
 
     @Override
     public Var step(RecurrentState state, Tensor xT) {
         Tensor[] extra = state.layer(blocks.size());
-        int t = (int) extra[0].get(0);
+        int t = StepReadout.position(extra);
         int p = Math.min(t, config.seqLen() - 1);
         Var position = Ops.reshape(Ops.slice(pos, 0, p, p + 1), config.dModel());
         Var h = Ops.add(images ? embed.forward(Var.constant(xT)) : tok.forward(xT), position);
         for (int i = 0; i < blocks.size(); i++) {
             h = blocks.get(i).step(h, state.layer(i));
         }
-        h = norm.forward(h);
-        Tensor count = extra[0];
-        for (int b = 0; b < count.size(); b++) {
-            count.data()[count.offset() + b] = t + 1;
-        }
-        if (!images) {
-            return head.forward(h);
-        }
-        Var sum = Ops.add(Var.constant(extra[1]), h);
-        extra[1] = sum.value();
-        return head.forward(Ops.scale(sum, 1f / (t + 1)));
+        return StepReadout.step(extra, norm.forward(h), head, images);
     }
 
     /**

@@ -91,8 +91,7 @@ public final class Mamba extends Module implements RecurrentModel {
         for (MambaBlock b : blocks) {
             slots.add(b.initialState(batch));
         }
-        slots.add(images ? new Tensor[] {Tensor.zeros(batch), Tensor.zeros(batch, config.dModel())}
-                : new Tensor[] {Tensor.zeros(batch)});
+        slots.add(StepReadout.initialSlot(batch, config.dModel(), images));
         return new RecurrentState(batch, slots);
     }
 
@@ -102,19 +101,7 @@ public final class Mamba extends Module implements RecurrentModel {
         for (int i = 0; i < blocks.size(); i++) {
             h = blocks.get(i).step(h, state.layer(i));
         }
-        h = norm.forward(h);
-        Tensor[] extra = state.layer(blocks.size());
-        Tensor count = extra[0];
-        int t = (int) count.get(0);
-        for (int b = 0; b < count.size(); b++) {
-            count.data()[count.offset() + b] = t + 1;
-        }
-        if (!images) {
-            return head.forward(h);
-        }
-        Var sum = Ops.add(Var.constant(extra[1]), h);
-        extra[1] = sum.value();
-        return head.forward(Ops.scale(sum, 1f / (t + 1)));
+        return StepReadout.step(state.layer(blocks.size()), norm.forward(h), head, images);
     }
 
     /**
