@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
             GenerateCommand.class,
             MeasureCommand.class,
             RunsCommand.class,
+            ModelsCommand.class,
         })
 public final class JouleCommand implements Runnable {
     @Spec

@@ -1,0 +1,36 @@
+package dev.joule.cli;
+
+import dev.joule.models.ModelConfig;
+import dev.joule.models.rnn.RecurrentModel;
+import dev.joule.nn.Model;
+
+/**
+ * Size facts of a built model that do not need training: parameters, analytic MACs of one inference,
+ * and the inference memory besides the weights (recurrent state, or a transformer LM's KV cache).
+ *
+ * @param stateFloats floats held per stream while streaming; -1 when the model has no such state
+ * @param stateKind   "recurrent state", "kv cache (full context)" or "-"
+ */
+record ModelFacts(String name, long parameters, long macsPerInference, String macsUnit, long stateFloats, String stateKind) {
+
+    static ModelFacts of(String name, ModelConfig cfg, Model model) {
+        boolean images = ModelConfig.FASHION_MNIST.equals(cfg.task());
+        // Image models classify one 28x28 image; token models document one forward over a full context window.
+        String unit = images ? "per image" : "per window of " + cfg.seqLen() + " tokens";
+        long state = -1;
+        String kind = "-";
+        if (model instanceof RecurrentModel r) {
+            state = r.initialState(1).floatsPerStream();
+            kind = "recurrent state";
+        } else if (!images && "transformer".equals(name)) {
+            // Keys and values of every layer for every position of a full context.
+            state = 2L * cfg.layers() * cfg.seqLen() * cfg.dModel();
+            kind = "kv cache (full context)";
+        }
+        return new ModelFacts(name, model.parameterCount(), model.macsPerInference(), unit, state, kind);
+    }
+
+    String stateText() {
+        return stateFloats < 0 ? "-" : stateFloats + " floats (" + stateKind + ")";
+    }
+}
