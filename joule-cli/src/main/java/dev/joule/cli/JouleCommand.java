@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
             MeasureCommand.class,
             RunsCommand.class,
             ModelsCommand.class,
+            CompareCommand.class,
         })
 public final class JouleCommand implements Runnable {
     @Spec
