@@ -80,6 +80,11 @@ final class CompareCommand implements Callable<Integer> {
             description = "Batch size of the measured inference pass over the test split (default ${DEFAULT-VALUE}).")
     int inferBatch;
 
+    @Option(names = "--min-infer-seconds", defaultValue = "1", paramLabel = "S",
+            description = "Repeat the inference pass until its window lasts S seconds, so it spans several meter "
+                    + "samples (default ${DEFAULT-VALUE}; 0: one pass).")
+    double minInferSeconds;
+
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seed of initialisation and shuffling (default 0).")
     long seed;
 
@@ -144,8 +149,8 @@ final class CompareCommand implements Callable<Integer> {
                 throw new UsageException("unknown model '" + m + "'; known models: " + String.join(", ", ModelRegistry.names()));
             }
         }
-        if (limit != null && limit <= 0 || batch <= 0 || inferBatch <= 0) {
-            throw new UsageException("--limit, --batch and --infer-batch must be positive");
+        if (limit != null && limit <= 0 || batch <= 0 || inferBatch <= 0 || minInferSeconds < 0) {
+            throw new UsageException("--limit, --batch and --infer-batch must be positive, --min-infer-seconds >= 0");
         }
     }
 
@@ -187,16 +192,24 @@ final class CompareCommand implements Callable<Integer> {
 
     private record Inference(InferenceEnergy energy, EnergyReport report, OpCounter.Totals ops, double analyticJoules) {}
 
-    /** One pass over the whole test split under no-grad, inside its own energy window and op-count region. */
+    /**
+     * Whole passes over the test split under no-grad, inside their own energy window and op-count region,
+     * repeated until the window lasts --min-infer-seconds (a short window is below the meter's resolution).
+     */
     private Inference measureInference(String name, EnergyRun run, Model net, LabeledImages test) {
-        int n = test.size();
+        int n = 0;
         EnergyReport report;
         OpCounter.Totals ops;
+        long minNanos = (long) (minInferSeconds * 1e9);
         try (NoGrad g = NoGrad.enter(); EnergyWindow w = run.window("infer-" + name); OpCounter.Region r = OpCounter.open()) {
-            for (int from = 0; from < n; from += inferBatch) {
-                int to = Math.min(n, from + inferBatch);
-                net.forward(test.batch(range(from, to)).inputs());
-            }
+            long start = System.nanoTime();
+            do {
+                for (int from = 0; from < test.size(); from += inferBatch) {
+                    int to = Math.min(test.size(), from + inferBatch);
+                    net.forward(test.batch(range(from, to)).inputs());
+                }
+                n += test.size();
+            } while (System.nanoTime() - start < minNanos);
             ops = r.work();
             report = w.end();
         }
@@ -244,7 +257,7 @@ final class CompareCommand implements Callable<Integer> {
     private ObjectNode settings(Path dir, String meter) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("task", task).put("data", dir.toAbsolutePath().toString()).put("budgetSeconds", budget.toMillis() / 1000.0);
-        o.put("trainImages", limit).put("batch", batch).put("inferBatch", inferBatch).put("seed", seed);
+        o.put("trainImages", limit).put("batch", batch).put("inferBatch", inferBatch).put("minInferSeconds", minInferSeconds).put("seed", seed);
         o.put("threads", Parallel.threads()).put("meter", meter);
         return o;
     }

@@ -48,7 +48,7 @@ final class CompareOutput {
         out.println("J/inference source: " + rows.stream().map(r -> r.model() + "=" + source(r.inferenceSource(),
                 r.inferenceEstimate(), r.inferenceBelowResolution())).reduce((a, b) -> a + ", " + b).orElse("-"));
         out.println("45nm J/inf: Horowitz ISSCC 2014 fp32 table applied to counted MACs, flops and bytes (as SRAM): an estimate, ±100 %.");
-        out.println("Accuracy: full test split; J/inference: one pass over it in batches under no-grad; p50 latency: single images.");
+        out.println("Accuracy: full test split; J/inference: passes over it in batches under no-grad; p50 latency: single images.");
     }
 
     private static String source(String source, boolean estimate, boolean belowResolution) {

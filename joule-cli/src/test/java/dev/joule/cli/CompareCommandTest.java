@@ -21,7 +21,7 @@ class CompareCommandTest {
         Path data = FakeData.fashionMnist(tmp.resolve("fm"), 64);
         Path out = tmp.resolve("out");
         CliRun run = CliRun.of("compare", "--data", data.toString(), "--models", "mlp,transformer", "--budget", "300ms",
-                "--threads", "1", "--json", "--out", out.toString());
+                "--threads", "1", "--min-infer-seconds", "0", "--json", "--out", out.toString());
         assertEquals(0, run.exitCode(), run::toString);
         JsonNode o = new ObjectMapper().readTree(run.out());
         JsonNode rows = o.get("rows");
@@ -48,7 +48,8 @@ class CompareCommandTest {
     @Test
     void tableNamesUnitsAndSources() throws Exception {
         Path data = FakeData.fashionMnist(tmp.resolve("fm"), 32);
-        CliRun run = CliRun.of("compare", "--data", data.toString(), "--models", "mlp", "--budget", "100ms", "--threads", "1");
+        CliRun run = CliRun.of("compare", "--data", data.toString(), "--models", "mlp", "--budget", "100ms", "--threads", "1",
+                "--min-infer-seconds", "0.2");
         assertEquals(0, run.exitCode(), run::toString);
         assertTrue(run.out().contains("kWh") && run.out().contains(" ms") && run.out().contains("J/inference source"), run::toString);
     }
