@@ -3,6 +3,7 @@ package dev.joule.models;
 import dev.joule.models.rnn.LinearTransformer;
 import dev.joule.models.rnn.Mamba;
 import dev.joule.models.rnn.RecurrentNetwork;
+import dev.joule.models.rnn.Rwkv;
 import dev.joule.nn.Model;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -10,7 +11,7 @@ import java.util.SplittableRandom;
 /** Builds models by architecture name from a {@link ModelConfig}; the CLI and checkpoint loader go through here. */
 public final class ModelRegistry {
     private static final List<String> NAMES = List.of("mlp", "transformer", "cnn", "lstm", "gru", "mingru", "minlstm",
-            "linear-transformer", "mamba");
+            "linear-transformer", "mamba", "rwkv");
 
     private ModelRegistry() {}
 
@@ -46,6 +47,7 @@ public final class ModelRegistry {
             case "lstm", "gru", "mingru", "minlstm" -> new RecurrentNetwork(cfg, rng);
             case "linear-transformer" -> new LinearTransformer(cfg, rng);
             case "mamba" -> new Mamba(cfg, rng);
+            case "rwkv" -> new Rwkv(cfg, rng);
             case "transformer" -> images ? new TransformerClassifier(cfg, rng) : new CharTransformer(cfg, rng);
             default -> throw new UnknownModelException(cfg.architecture(), NAMES);
         };
