@@ -3,6 +3,7 @@ package dev.joule.models.rnn;
 import dev.joule.autograd.LinearAttentionOps;
 import dev.joule.autograd.Ops;
 import dev.joule.autograd.Var;
+import dev.joule.models.ModelConfig;
 import dev.joule.nn.Activation;
 import dev.joule.nn.Dropout;
 import dev.joule.nn.FeedForward;
@@ -22,7 +23,7 @@ import java.util.random.RandomGenerator;
  *
  * The step form carries, per head, {@code S [dh, dh]} and {@code z [dh]}: {@code H·(dh² + dh)} floats.
  */
-final class LinearAttentionBlock extends Module {
+final class LinearAttentionBlock extends Module implements StackBlock {
     private final int dModel;
     private final int heads;
     private final LayerNorm ln1;
@@ -61,7 +62,8 @@ final class LinearAttentionBlock extends Module {
     }
 
     /** {@code x [B, d]} → {@code [B, d]}; advances {@code state = {S [B, H, dh, dh], z [B, H, dh]}} in place. */
-    Var step(Var x, Tensor[] state) {
+    @Override
+    public Var step(Var x, Tensor[] state) {
         Var n = ln1.forward(x);
         Tensor a = LinearAttentionOps.step(q.forward(n).value(), k.forward(n).value(), v.forward(n).value(), heads,
                 state[0], state[1]);
@@ -69,13 +71,19 @@ final class LinearAttentionBlock extends Module {
         return Ops.add(h, ff.forward(ln2.forward(h)));
     }
 
-    Tensor[] initialState(int batch) {
+    @Override
+    public Tensor[] initialState(int batch) {
         int dh = dModel / heads;
         return new Tensor[] {Tensor.zeros(batch, heads, dh, dh), Tensor.zeros(batch, heads, dh)};
     }
 
     /** Per token: q/k/v/out {@code 4d²}, feed-forward {@code 2·d·f}, attention core {@code 2·d·dh + d}. */
-    long macsPerToken(int ffDim) {
+    @Override
+    public long macsPerToken(ModelConfig config) {
+        return macsPerToken(config.ffDim());
+    }
+
+    private long macsPerToken(int ffDim) {
         long d = dModel;
         long dh = d / heads;
         return 4 * d * d + 2 * d * ffDim + 2 * d * dh + d;

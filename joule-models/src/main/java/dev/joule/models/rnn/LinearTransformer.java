@@ -11,9 +11,7 @@ import dev.joule.nn.Linear;
 import dev.joule.nn.Module;
 import dev.joule.nn.Sequential;
 import dev.joule.tensor.Tensor;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
@@ -39,7 +37,7 @@ public final class LinearTransformer extends Module implements RecurrentModel {
     private final Embedding tok;
     private final Var pos;
     private final Dropout drop;
-    private final List<LinearAttentionBlock> blocks = new ArrayList<>();
+    private final BlockStack<LinearAttentionBlock> blocks = new BlockStack<>();
     private final LayerNorm norm;
     private final Linear head;
 
@@ -54,7 +52,7 @@ public final class LinearTransformer extends Module implements RecurrentModel {
         for (int i = 0; i < config.layers(); i++) {
             blocks.add(new LinearAttentionBlock(d, config.heads(), config.ffDim(), config.dropout(), rng));
         }
-        register("blocks", new Sequential(blocks));
+        register("blocks", new Sequential(blocks.blocks()));
         this.norm = register("norm", new LayerNorm(d));
         this.head = register("head", new Linear(d, config.numClasses(), true, rng));
     }
@@ -79,9 +77,7 @@ public final class LinearTransformer extends Module implements RecurrentModel {
             h = Ops.add(tok.forward(input), positions);
         }
         h = drop.forward(h);
-        for (LinearAttentionBlock b : blocks) {
-            h = b.forward(h);
-        }
+        h = blocks.forward(h);
         h = norm.forward(h);
         return images ? head.forward(Ops.mean(h, 1, false)) : head.forward(h);
     }
@@ -94,24 +90,17 @@ public final class LinearTransformer extends Module implements RecurrentModel {
     /** Slots: per block {@code {S, z}}; then {@code {position [B], running sum [B, d] (classifier only)}}. */
     @Override
     public RecurrentState initialState(int batch) {
-        List<Tensor[]> slots = new ArrayList<>();
-        for (LinearAttentionBlock b : blocks) {
-            slots.add(b.initialState(batch));
-        }
-        slots.add(StepReadout.initialSlot(batch, config.dModel(), images));
-        return new RecurrentState(batch, slots);
+        return blocks.initialState(batch, config.dModel(), images);
     }
 
     @Override
     public Var step(RecurrentState state, Tensor xT) {
-        Tensor[] extra = state.layer(blocks.size());
+        Tensor[] extra = blocks.readoutSlot(state);
         int t = StepReadout.position(extra);
         int p = Math.min(t, config.seqLen() - 1);
         Var position = Ops.reshape(Ops.slice(pos, 0, p, p + 1), config.dModel());
         Var h = Ops.add(images ? embed.forward(Var.constant(xT)) : tok.forward(xT), position);
-        for (int i = 0; i < blocks.size(); i++) {
-            h = blocks.get(i).step(h, state.layer(i));
-        }
+        h = blocks.step(h, state);
         return StepReadout.step(extra, norm.forward(h), head, images);
     }
 
@@ -123,16 +112,7 @@ public final class LinearTransformer extends Module implements RecurrentModel {
      */
     @Override
     public long macsPerInference() {
-        long t = config.seqLen();
-        long d = config.dModel();
-        long perToken = 0;
-        for (LinearAttentionBlock b : blocks) {
-            perToken += b.macsPerToken(config.ffDim());
-        }
-        if (images) {
-            return t * config.inputDim() * d + t * perToken + d * config.numClasses();
-        }
-        return t * (perToken + d * config.vocabSize());
+        return blocks.macsPerInference(config, images);
     }
 
     public ModelConfig config() {

@@ -3,6 +3,7 @@ package dev.joule.models.rnn;
 import dev.joule.autograd.Ops;
 import dev.joule.autograd.SsmOps;
 import dev.joule.autograd.Var;
+import dev.joule.models.ModelConfig;
 import dev.joule.nn.Init;
 import dev.joule.nn.Linear;
 import dev.joule.nn.Module;
@@ -26,7 +27,7 @@ import java.util.random.RandomGenerator;
  *
  * The step state is the last K − 1 conv inputs {@code [B, K−1, E]} and the SSM state {@code [B, E, N]}.
  */
-final class MambaBlock extends Module {
+final class MambaBlock extends Module implements StackBlock {
     private final int expanded;
     private final int states;
     private final int dtRank;
@@ -89,7 +90,8 @@ final class MambaBlock extends Module {
     }
 
     /** {@code x [B, d]} → {@code [B, d]}; advances {@code state = {conv inputs [B, K−1, E], ssm [B, E, N]}}. */
-    Var step(Var x, Tensor[] state) {
+    @Override
+    public Var step(Var x, Tensor[] state) {
         int batch = x.shape()[0];
         Var xz = inProj.forward(norm.forward(x));
         Var xIn = Ops.reshape(Ops.slice(xz, 1, 0, expanded), batch, 1, expanded);
@@ -108,12 +110,18 @@ final class MambaBlock extends Module {
         return Ops.add(x, outProj.forward(Ops.mul(y, Ops.silu(z))));
     }
 
-    Tensor[] initialState(int batch) {
+    @Override
+    public Tensor[] initialState(int batch) {
         return new Tensor[] {Tensor.zeros(batch, convWidth - 1, expanded), Tensor.zeros(batch, expanded, states)};
     }
 
     /** Per token: inProj 2dE, conv KE, xProj E(R+2N), dtProj RE, scan 3EN, outProj Ed (norm, gates, D: not MACs). */
-    long macsPerToken(int dModel) {
+    @Override
+    public long macsPerToken(ModelConfig config) {
+        return macsPerToken(config.dModel());
+    }
+
+    private long macsPerToken(int dModel) {
         long e = expanded;
         return 2L * dModel * e + convWidth * e + e * (dtRank + 2L * states) + (long) dtRank * e + 3 * e * states
                 + e * dModel;

@@ -9,9 +9,7 @@ import dev.joule.nn.Linear;
 import dev.joule.nn.Module;
 import dev.joule.nn.Sequential;
 import dev.joule.tensor.Tensor;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
@@ -34,7 +32,7 @@ public final class Rwkv extends Module implements RecurrentModel {
     private final boolean images;
     private final Linear embed;
     private final Embedding tok;
-    private final List<RwkvBlock> blocks = new ArrayList<>();
+    private final BlockStack<RwkvBlock> blocks = new BlockStack<>();
     private final LayerNorm norm;
     private final Linear head;
 
@@ -47,7 +45,7 @@ public final class Rwkv extends Module implements RecurrentModel {
         for (int i = 0; i < config.layers(); i++) {
             blocks.add(new RwkvBlock(d, config.ffDim(), i, config.layers(), rng));
         }
-        register("blocks", new Sequential(blocks));
+        register("blocks", new Sequential(blocks.blocks()));
         this.norm = register("norm", new LayerNorm(d));
         this.head = register("head", new Linear(d, config.numClasses(), true, rng));
     }
@@ -69,9 +67,7 @@ public final class Rwkv extends Module implements RecurrentModel {
             }
             h = tok.forward(input);
         }
-        for (RwkvBlock b : blocks) {
-            h = b.forward(h);
-        }
+        h = blocks.forward(h);
         h = norm.forward(h);
         return images ? head.forward(Ops.mean(h, 1, false)) : head.forward(h);
     }
@@ -84,21 +80,14 @@ public final class Rwkv extends Module implements RecurrentModel {
     /** Slots: per block {@code {ln1 last, ln2 last, a, b, p}}; then {@code {steps [B], running sum [B, d] (classifier)}}. */
     @Override
     public RecurrentState initialState(int batch) {
-        List<Tensor[]> slots = new ArrayList<>();
-        for (RwkvBlock b : blocks) {
-            slots.add(b.initialState(batch));
-        }
-        slots.add(StepReadout.initialSlot(batch, config.dModel(), images));
-        return new RecurrentState(batch, slots);
+        return blocks.initialState(batch, config.dModel(), images);
     }
 
     @Override
     public Var step(RecurrentState state, Tensor xT) {
         Var h = images ? embed.forward(Var.constant(xT)) : tok.forward(xT);
-        for (int i = 0; i < blocks.size(); i++) {
-            h = blocks.get(i).step(h, state.layer(i));
-        }
-        return StepReadout.step(state.layer(blocks.size()), norm.forward(h), head, images);
+        h = blocks.step(h, state);
+        return StepReadout.step(blocks.readoutSlot(state), norm.forward(h), head, images);
     }
 
     /**
@@ -107,16 +96,7 @@ public final class Rwkv extends Module implements RecurrentModel {
      */
     @Override
     public long macsPerInference() {
-        long t = config.seqLen();
-        long d = config.dModel();
-        long perToken = 0;
-        for (RwkvBlock b : blocks) {
-            perToken += b.macsPerToken(config.ffDim());
-        }
-        if (images) {
-            return t * config.inputDim() * d + t * perToken + d * config.numClasses();
-        }
-        return t * (perToken + d * config.vocabSize());
+        return blocks.macsPerInference(config, images);
     }
 
     public ModelConfig config() {

@@ -3,6 +3,7 @@ package dev.joule.models.rnn;
 import dev.joule.autograd.Ops;
 import dev.joule.autograd.Var;
 import dev.joule.autograd.WkvOps;
+import dev.joule.models.ModelConfig;
 import dev.joule.nn.LayerNorm;
 import dev.joule.nn.Linear;
 import dev.joule.nn.Module;
@@ -23,7 +24,7 @@ import java.util.random.RandomGenerator;
  * All projections are bias-free. Parameters: {@code 5d² + 2·d·f + 11d}. The step state per stream is
  * {@code {last ln1 output, last ln2 output, WKV a, b, p}}, each {@code [B, d]}: 5d floats.
  */
-final class RwkvBlock extends Module {
+final class RwkvBlock extends Module implements StackBlock {
     private final int dModel;
     private final LayerNorm ln1;
     private final Var mixK;
@@ -91,7 +92,8 @@ final class RwkvBlock extends Module {
     }
 
     /** {@code x [B, d]} → {@code [B, d]}; advances {@code state} (see {@link #initialState}) in place. */
-    Var step(Var x, Tensor[] state) {
+    @Override
+    public Var step(Var x, Tensor[] state) {
         Var n = ln1.forward(x);
         Var s = Var.constant(state[0]);
         Tensor wkv = WkvOps.step(key.forward(mix(n, s, mixK)).value(), value.forward(mix(n, s, mixV)).value(),
@@ -105,7 +107,8 @@ final class RwkvBlock extends Module {
     }
 
     /** {@code {last ln1 output, last ln2 output, a, b, p}}: zeros, with p at {@link WkvOps#P0} (empty past). */
-    Tensor[] initialState(int batch) {
+    @Override
+    public Tensor[] initialState(int batch) {
         return new Tensor[] {Tensor.zeros(batch, dModel), Tensor.zeros(batch, dModel), Tensor.zeros(batch, dModel),
             Tensor.zeros(batch, dModel), Tensor.full(WkvOps.P0, batch, dModel)};
     }
@@ -131,7 +134,12 @@ final class RwkvBlock extends Module {
     }
 
     /** Per token: key/value/rec/out {@code 4d²}, rec2 {@code d²}, key2/value2 {@code 2·d·f}; WKV and gates aren't MACs. */
-    long macsPerToken(int ffDim) {
+    @Override
+    public long macsPerToken(ModelConfig config) {
+        return macsPerToken(config.ffDim());
+    }
+
+    private long macsPerToken(int ffDim) {
         long d = dModel;
         return 5 * d * d + 2 * d * ffDim;
     }
