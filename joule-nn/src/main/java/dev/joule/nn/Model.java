@@ -33,4 +33,12 @@ public interface Model {
     default long macsPerInference() {
         return -1;
     }
+
+    /**
+     * Accumulate-only operations (no multiply) of one forward pass for one input sample: the synaptic
+     * operations of a spiking network, where a spike adds a weight row. 0 for models that only multiply.
+     */
+    default long acsPerInference() {
+        return 0;
+    }
 }
