@@ -3,6 +3,7 @@ package dev.joule.models;
 import dev.joule.autograd.Ops;
 import dev.joule.autograd.Var;
 import dev.joule.nn.Activation;
+import dev.joule.nn.AttentionKernel;
 import dev.joule.nn.Dropout;
 import dev.joule.nn.Embedding;
 import dev.joule.nn.FeedForward;
@@ -35,6 +36,7 @@ public final class CharTransformer extends Module implements Model {
     private static final float STD = 0.02f;
 
     private final ModelConfig config;
+    private final AttentionKernel attention;
     private final Embedding tok;
     private final Var pos;
     private final Dropout drop;
@@ -43,7 +45,19 @@ public final class CharTransformer extends Module implements Model {
     private final Linear head;
 
     public CharTransformer(ModelConfig config, RandomGenerator rng) {
+        this(config, rng, AttentionKernel.dense(true));
+    }
+
+    /**
+     * The same language model whose blocks mix tokens with {@code attention}, which must be causal (e.g.
+     * block-sparse); the dense constructor draws the same weights from the same seed.
+     */
+    public CharTransformer(ModelConfig config, RandomGenerator rng, AttentionKernel attention) {
+        if (!attention.causal()) {
+            throw new IllegalArgumentException("a language model needs causal attention, got " + attention);
+        }
         this.config = config;
+        this.attention = attention;
         int d = config.dModel();
         int vocab = config.vocabSize();
         this.tok = register("tok", new Embedding(vocab, d, STD, rng));
@@ -52,7 +66,7 @@ public final class CharTransformer extends Module implements Model {
         float residualStd = (float) (STD / Math.sqrt(2.0 * config.layers()));
         List<TransformerBlock> list = new ArrayList<>();
         for (int i = 0; i < config.layers(); i++) {
-            MultiHeadAttention attn = new MultiHeadAttention(d, config.heads(), true,
+            MultiHeadAttention attn = new MultiHeadAttention(d, config.heads(), attention,
                     Linear.normal(d, d, true, STD, rng), Linear.normal(d, d, true, STD, rng),
                     Linear.normal(d, d, true, STD, rng), Linear.normal(d, d, true, residualStd, rng));
             FeedForward ff = new FeedForward(Linear.normal(d, config.ffDim(), true, STD, rng), Activation.Kind.GELU,
@@ -85,15 +99,17 @@ public final class CharTransformer extends Module implements Model {
 
     /**
      * One forward over a full context of T = seqLen tokens, width d, L layers, feed-forward f, vocabulary V:
-     * {@code T·(L·(4·d² + 2·d·f) + d·V) + L·T·(T+1)·d} — projections, feed-forward and head per token, plus
-     * causal attention where token t scores and mixes t+1 keys and values. The embedding lookup is free.
+     * {@code T·(L·(4·d² + 2·d·f) + d·V) + L·A} — projections, feed-forward and head per token, plus the
+     * attention A = H·{@link AttentionKernel#macsPerHead}: {@code T·(T+1)·d} when dense, where token t scores
+     * and mixes t+1 keys and values. The embedding lookup is free.
      */
     @Override
     public long macsPerInference() {
         long t = config.seqLen();
         long d = config.dModel();
         long perToken = config.layers() * (4 * d * d + 2 * d * config.ffDim()) + d * config.vocabSize();
-        return t * perToken + config.layers() * t * (t + 1) * d;
+        long mix = config.heads() * attention.macsPerHead(config.seqLen(), config.dModel() / config.heads());
+        return t * perToken + config.layers() * mix;
     }
 
     public ModelConfig config() {

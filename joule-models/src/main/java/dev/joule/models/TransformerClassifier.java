@@ -3,12 +3,15 @@ package dev.joule.models;
 import dev.joule.autograd.Ops;
 import dev.joule.autograd.Var;
 import dev.joule.nn.Activation;
+import dev.joule.nn.AttentionKernel;
 import dev.joule.nn.Dropout;
+import dev.joule.nn.FeedForward;
 import dev.joule.nn.Init;
 import dev.joule.nn.LayerNorm;
 import dev.joule.nn.Linear;
 import dev.joule.nn.Model;
 import dev.joule.nn.Module;
+import dev.joule.nn.MultiHeadAttention;
 import dev.joule.nn.Sequential;
 import dev.joule.nn.TransformerBlock;
 import dev.joule.tensor.Tensor;
@@ -29,6 +32,7 @@ import java.util.random.RandomGenerator;
  */
 public final class TransformerClassifier extends Module implements Model {
     private final ModelConfig config;
+    private final AttentionKernel attention;
     private final Linear embed;
     private final Var pos;
     private final Dropout drop;
@@ -37,15 +41,24 @@ public final class TransformerClassifier extends Module implements Model {
     private final Linear head;
 
     public TransformerClassifier(ModelConfig config, RandomGenerator rng) {
+        this(config, rng, AttentionKernel.dense(false));
+    }
+
+    /**
+     * The same classifier whose blocks mix tokens with {@code attention} (e.g. block-sparse); the dense
+     * constructor draws the same weights from the same seed.
+     */
+    public TransformerClassifier(ModelConfig config, RandomGenerator rng, AttentionKernel attention) {
         this.config = config;
+        this.attention = attention;
         int d = config.dModel();
         this.embed = register("embed", new Linear(config.inputDim(), d, true, rng));
         this.pos = param("pos", Init.normal(rng, 0.02f, config.seqLen(), d));
         this.drop = register("drop", new Dropout(config.dropout(), rng));
         List<TransformerBlock> list = new ArrayList<>();
         for (int i = 0; i < config.layers(); i++) {
-            list.add(new TransformerBlock(d, config.heads(), config.ffDim(), false, Activation.Kind.GELU,
-                    config.dropout(), rng));
+            list.add(new TransformerBlock(new MultiHeadAttention(d, config.heads(), attention, rng),
+                    new FeedForward(d, config.ffDim(), Activation.Kind.GELU, rng), d, config.dropout(), rng));
         }
         this.blocks = register("blocks", new Sequential(list));
         this.norm = register("norm", new LayerNorm(d));
@@ -72,15 +85,17 @@ public final class TransformerClassifier extends Module implements Model {
 
     /**
      * Per sample, with T tokens, width d, L layers, feed-forward width f, input width i, C classes:
-     * {@code T·i·d + L·(4·T·d² + 2·T²·d + 2·T·d·f) + d·C} — the embedding, the q/k/v/out projections, the
-     * scores q·kᵀ and the weighted sum of values, the feed-forward, and the head. Norms, softmax and the
-     * activation are counted as other flops, not MACs.
+     * {@code T·i·d + L·(4·T·d² + A + 2·T·d·f) + d·C} — the embedding, the q/k/v/out projections, the
+     * scores q·kᵀ and the weighted sum of values (A, from the attention kernel: {@code 2·T²·d} when dense,
+     * H·{@link AttentionKernel#macsPerHead} in general), the feed-forward, and the head. Norms, softmax and
+     * the activation are counted as other flops, not MACs.
      */
     @Override
     public long macsPerInference() {
         long t = config.seqLen();
         long d = config.dModel();
-        long perLayer = 4 * t * d * d + 2 * t * t * d + 2 * t * d * config.ffDim();
+        long mix = config.heads() * attention.macsPerHead(config.seqLen(), config.dModel() / config.heads());
+        long perLayer = 4 * t * d * d + mix + 2 * t * d * config.ffDim();
         return t * config.inputDim() * d + config.layers() * perLayer + d * config.numClasses();
     }
 

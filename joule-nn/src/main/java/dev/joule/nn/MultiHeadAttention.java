@@ -1,8 +1,8 @@
 package dev.joule.nn;
 
-import dev.joule.autograd.Ops;
 import dev.joule.autograd.Var;
 import dev.joule.tensor.Tensor;
+import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 /**
@@ -15,11 +15,14 @@ import java.util.random.RandomGenerator;
  *   out = y·Woᵀ + bo                            y [B, T, d]
  * </pre>
  *
- * Parameters {@code q, k, v, out} are Linears so their names read {@code attn.q.weight}.
+ * The middle step is an {@link AttentionKernel}: dense by default, or e.g. block-sparse, with the same
+ * projections and parameter names. Parameters {@code q, k, v, out} are Linears so their names read
+ * {@code attn.q.weight}.
  */
 public final class MultiHeadAttention extends Module {
     private final int dModel;
     private final int heads;
+    private final AttentionKernel kernel;
     private final boolean causal;
     private final Linear q;
     private final Linear k;
@@ -31,7 +34,12 @@ public final class MultiHeadAttention extends Module {
      * {@code [3d, d]} in-projection (bound √(6/(d + 3d))), the output weight U(±1/√d), every bias zero.
      */
     public MultiHeadAttention(int dModel, int heads, boolean causal, RandomGenerator rng) {
-        this(dModel, heads, causal, inProjection(dModel, rng), inProjection(dModel, rng), inProjection(dModel, rng),
+        this(dModel, heads, AttentionKernel.dense(causal), rng);
+    }
+
+    /** As {@link #MultiHeadAttention(int, int, boolean, RandomGenerator)} with another attention kernel. */
+    public MultiHeadAttention(int dModel, int heads, AttentionKernel kernel, RandomGenerator rng) {
+        this(dModel, heads, kernel, inProjection(dModel, rng), inProjection(dModel, rng), inProjection(dModel, rng),
                 Linear.of(Init.uniform(rng, Init.fanInBound(dModel), dModel, dModel), Tensor.zeros(dModel)));
     }
 
@@ -42,13 +50,20 @@ public final class MultiHeadAttention extends Module {
 
     /** Projections supplied by the caller (e.g. with GPT-style normal initialisation). */
     public MultiHeadAttention(int dModel, int heads, boolean causal, Linear q, Linear k, Linear v, Linear out) {
+        this(dModel, heads, AttentionKernel.dense(causal), q, k, v, out);
+    }
+
+    /** Projections supplied by the caller, mixed by {@code kernel}. */
+    public MultiHeadAttention(int dModel, int heads, AttentionKernel kernel, Linear q, Linear k, Linear v,
+            Linear out) {
         if (heads <= 0 || dModel % heads != 0) {
             throw new IllegalArgumentException("attention width " + dModel + " must split evenly into " + heads
                     + " heads; choose heads dividing d");
         }
         this.dModel = dModel;
         this.heads = heads;
-        this.causal = causal;
+        this.kernel = Objects.requireNonNull(kernel, "attention kernel");
+        this.causal = kernel.causal();
         this.q = register("q", q);
         this.k = register("k", k);
         this.v = register("v", v);
@@ -62,12 +77,16 @@ public final class MultiHeadAttention extends Module {
             throw new IllegalArgumentException("attention expects x [B, T, " + dModel + "], got "
                     + java.util.Arrays.toString(s));
         }
-        Var y = Ops.attentionHeads(q.forward(x), k.forward(x), v.forward(x), heads, causal);
+        Var y = kernel.attend(q.forward(x), k.forward(x), v.forward(x), heads);
         return out.forward(y);
     }
 
     public boolean causal() {
         return causal;
+    }
+
+    public AttentionKernel kernel() {
+        return kernel;
     }
 
     public int heads() {
