@@ -2,6 +2,7 @@ package dev.joule.models;
 
 import dev.joule.models.rnn.LinearTransformer;
 import dev.joule.models.rnn.Mamba;
+import dev.joule.models.rnn.Mamba2;
 import dev.joule.models.rnn.RecurrentNetwork;
 import dev.joule.models.rnn.Rwkv;
 import dev.joule.nn.Model;
@@ -11,7 +12,7 @@ import java.util.SplittableRandom;
 /** Builds models by architecture name from a {@link ModelConfig}; the CLI and checkpoint loader go through here. */
 public final class ModelRegistry {
     private static final List<String> NAMES = List.of("mlp", "transformer", "cnn", "lstm", "gru", "mingru", "minlstm",
-            "linear-transformer", "mamba", "rwkv");
+            "linear-transformer", "mamba", "rwkv", "mamba2");
 
     private ModelRegistry() {}
 
@@ -47,6 +48,7 @@ public final class ModelRegistry {
             case "lstm", "gru", "mingru", "minlstm" -> new RecurrentNetwork(cfg, rng);
             case "linear-transformer" -> new LinearTransformer(cfg, rng);
             case "mamba" -> new Mamba(cfg, rng);
+            case "mamba2" -> new Mamba2(cfg, rng);
             case "rwkv" -> new Rwkv(cfg, rng);
             case "transformer" -> images ? new TransformerClassifier(cfg, rng) : new CharTransformer(cfg, rng);
             default -> throw new UnknownModelException(cfg.architecture(), NAMES);

@@ -65,7 +65,7 @@ final class MambaBlock extends Module implements StackBlock {
     }
 
     /** softplus⁻¹(dt) with dt log-uniform in [1e-3, 1e-1], at least 1e-4: initial step sizes across scales. */
-    private static Tensor dtBias(int width, RandomGenerator rng) {
+    static Tensor dtBias(int width, RandomGenerator rng) {
         float[] b = new float[width];
         for (int i = 0; i < width; i++) {
             double dt = Math.exp(Math.log(1e-3) + rng.nextDouble() * (Math.log(1e-1) - Math.log(1e-3)));
