@@ -39,4 +39,10 @@ public final class TransformerBlock extends Module {
         Var h = Ops.add(x, drop.forward(attn.forward(ln1.forward(x))));
         return Ops.add(h, drop.forward(ff.forward(ln2.forward(h))));
     }
+
+    /** One decoding step {@code x [B, d]} → {@code [B, d]}, attention over {@code cache} (see {@link KvCache#step}). */
+    public Var step(Var x, KvCache cache) {
+        Var h = Ops.add(x, drop.forward(cache.step(attn, ln1.forward(x))));
+        return Ops.add(h, drop.forward(ff.forward(ln2.forward(h))));
+    }
 }

@@ -1,7 +1,7 @@
 package dev.joule.models.rnn;
 
 import dev.joule.autograd.Var;
-import dev.joule.nn.Model;
+import dev.joule.models.StepModel;
 import dev.joule.tensor.Tensor;
 
 /**
@@ -10,10 +10,14 @@ import dev.joule.tensor.Tensor;
  *
  * <p>Running {@link #step} over every position of an input gives the same outputs as {@link #forward} on
  * the whole sequence (the parallel or BPTT training form), up to float rounding.
+ *
+ * <p>The {@link StepModel} whose state has constant size; the Transformer is the other kind, with a growing
+ * key/value cache.
  */
-public interface RecurrentModel extends Model {
+public interface RecurrentModel extends StepModel<RecurrentState> {
 
     /** Zero state for {@code batch} independent streams. */
+    @Override
     RecurrentState initialState(int batch);
 
     /**
@@ -21,5 +25,6 @@ public interface RecurrentModel extends Model {
      * row) for fashion-mnist, or {@code [B]} token ids as floats for token tasks. Returns the output after
      * this step: class logits {@code [B, classes]} or next-token logits {@code [B, vocab]}.
      */
+    @Override
     Var step(RecurrentState state, Tensor xT);
 }

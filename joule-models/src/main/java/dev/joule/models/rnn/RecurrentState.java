@@ -1,13 +1,15 @@
 package dev.joule.models.rnn;
 
+import dev.joule.models.StepState;
 import dev.joule.tensor.Tensor;
 import java.util.List;
 
 /**
  * The carried state of a {@link RecurrentModel}: per layer, the tensors its step reads and replaces
- * (LSTM {@code h, c}; GRU, minGRU, minLSTM {@code h}), each {@code [B, H]}.
+ * (LSTM {@code h, c}; GRU, minGRU, minLSTM {@code h}), each {@code [B, H]}. Its size is fixed however many
+ * steps are taken ({@link #constantSize()}).
  */
-public final class RecurrentState {
+public final class RecurrentState implements StepState {
     private final int batch;
     private final List<Tensor[]> layers;
 
@@ -16,6 +18,7 @@ public final class RecurrentState {
         this.layers = layers;
     }
 
+    @Override
     public int batch() {
         return batch;
     }
@@ -26,6 +29,7 @@ public final class RecurrentState {
     }
 
     /** Floats held per stream: the model's whole inference memory besides its weights. */
+    @Override
     public long floatsPerStream() {
         long n = 0;
         for (Tensor[] slots : layers) {
@@ -34,5 +38,10 @@ public final class RecurrentState {
             }
         }
         return n / Math.max(1, batch);
+    }
+
+    @Override
+    public boolean constantSize() {
+        return true;
     }
 }
