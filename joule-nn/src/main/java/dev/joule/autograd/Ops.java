@@ -8,7 +8,8 @@ import java.util.random.RandomGenerator;
  * Every differentiable op, behind one import. Each op lives with its backward in a family class
  * ({@link MatmulOps}, {@link ArithmeticOps}, {@link ActivationOps}, {@link ReduceOps},
  * {@link SoftmaxOps}, {@link NormOps}, {@link ShapeOps}, {@link EmbeddingOps}, {@link DropoutOps},
- * {@link ConvOps}, {@link AttentionOps}, {@link LossOps}); this class only delegates.
+ * {@link ConvOps}, {@link AttentionOps}, {@link BlockSparseAttentionOps}, {@link LossOps}); this class only
+ * delegates.
  *
  * <p>Shapes follow PyTorch: elementwise ops broadcast NumPy-style, {@code linear} takes a
  * {@code [out, in]} weight, attention takes {@code [B, H, T, dh]}. Negative axes count from the end.
@@ -224,6 +225,19 @@ public final class Ops {
      */
     public static Var attentionHeads(Var q, Var k, Var v, int heads, boolean causal) {
         return AttentionOps.attentionHeads(q, k, v, heads, causal);
+    }
+
+    /**
+     * Block-sparse self-attention for q, k, v [B, H, T, dh]: only the block pairs {@code layout} lists are
+     * computed (T = {@code layout.tokens()}); equal to {@link #attention} with the layout's token mask.
+     */
+    public static Var blockSparseAttention(Var q, Var k, Var v, BlockSparseLayout layout) {
+        return BlockSparseAttentionOps.attention(q, k, v, layout);
+    }
+
+    /** {@link #blockSparseAttention} on the unsplit layout: q, k, v [B, T, H·dh] give [B, T, H·dh], no copies. */
+    public static Var blockSparseAttentionHeads(Var q, Var k, Var v, int heads, BlockSparseLayout layout) {
+        return BlockSparseAttentionOps.attentionHeads(q, k, v, heads, layout);
     }
 
     // ---- losses
