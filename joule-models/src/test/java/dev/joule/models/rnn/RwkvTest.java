@@ -2,11 +2,14 @@ package dev.joule.models.rnn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.joule.autograd.NoGrad;
 import dev.joule.models.ModelConfig;
 import dev.joule.models.ModelRegistry;
+import dev.joule.tensor.OpCounter;
+import dev.joule.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
-/** rwkv: exact sizes, step form = parallel form, causality, memorisation. */
+/** rwkv (RWKV-5): exact sizes, MACs against the op counter, step form = parallel form, causality, memorisation. */
 class RwkvTest {
     private static final int VOCAB = 7;
 
@@ -16,7 +19,7 @@ class RwkvTest {
     }
 
     private static long block(long d, long f) {
-        return 5 * d * d + 2 * d * f + 11 * d;
+        return 6 * d * d + 2 * d * f + 14 * d;
     }
 
     @Test
@@ -25,8 +28,9 @@ class RwkvTest {
         long d = 64;
         long f = 128;
         assertEquals((28 * d + d) + 2 * block(d, f) + 2 * d + (d * 10 + 10), m.parameterCount());
-        assertEquals(77_770, m.parameterCount());
-        assertEquals(28L * 28 * d + 2 * 28 * (5 * d * d + 2 * d * f) + d * 10, m.macsPerInference());
+        assertEquals(86_346, m.parameterCount());
+        long headSize = 16;
+        assertEquals(28L * 28 * d + 2 * 28 * (6 * d * d + 2 * d * f + 2 * d * headSize) + d * 10, m.macsPerInference());
     }
 
     @Test
@@ -43,13 +47,43 @@ class RwkvTest {
     void classifierStepsEqualTheParallelForm() {
         Rwkv m = (Rwkv) ModelRegistry.create(small(true), 5);
         SequenceModelChecks.classifierStepsEqualParallel(m, SequenceModelChecks.rows(6, 3));
-        assertEquals(2 * 5 * 16 + 1 + 16, m.initialState(1).floatsPerStream());
+        long d = 16;
+        long headSize = 8;
+        assertEquals(2 * (2 * d + d * headSize) + 1 + d, m.initialState(1).floatsPerStream());
     }
 
     @Test
     void languageModelStepsEqualTheParallelForm() {
         Rwkv m = (Rwkv) ModelRegistry.create(small(false), 7);
         SequenceModelChecks.languageModelStepsEqualParallel(m, SequenceModelChecks.ids(8, VOCAB, 2, 12), VOCAB);
+    }
+
+    @Test
+    void defaultShapesStepEqualTheParallelForm() {
+        Rwkv images = (Rwkv) ModelRegistry.create(ModelConfig.fashionMnist(Rwkv.NAME), 13);
+        SequenceModelChecks.classifierStepsEqualParallel(images, SequenceModelChecks.rows(14, 2));
+        Rwkv tokens = (Rwkv) ModelRegistry.create(ModelConfig.charLm(Rwkv.NAME, 50, 20), 15);
+        SequenceModelChecks.languageModelStepsEqualParallel(tokens, SequenceModelChecks.ids(16, 50, 2, 20), 50);
+    }
+
+    /**
+     * One step of one stream does the per-token MACs that macsPerInference counts (seqLen of them), plus the
+     * norms' variance dot products that the kernels count as MACs but the O(d) formula leaves out: d per normed
+     * row, three per block (ln1, the per-head GroupNorm, ln2) and the final norm.
+     */
+    @Test
+    void stepMacsMatchTheOpCounter() {
+        ModelConfig c = ModelConfig.charLm(Rwkv.NAME, 50, 32);
+        Rwkv m = (Rwkv) ModelRegistry.create(c, 17);
+        RecurrentState s = m.initialState(1);
+        try (NoGrad ignored = NoGrad.enter()) {
+            m.step(s, Tensor.of(new float[] {3}, 1));
+            try (OpCounter.Region r = OpCounter.open()) {
+                m.step(s, Tensor.of(new float[] {4}, 1));
+                long normDots = (3L * c.layers() + 1) * c.dModel();
+                assertEquals(m.macsPerInference() / c.seqLen() + normDots, r.macs());
+            }
+        }
     }
 
     @Test
