@@ -3,7 +3,7 @@ package dev.joule.cli;
 import dev.joule.data.Vocabulary;
 import dev.joule.models.Sampler;
 import dev.joule.models.StreamingSampler;
-import dev.joule.models.rnn.RecurrentModel;
+import dev.joule.models.StepModel;
 import java.util.function.IntConsumer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -57,9 +57,10 @@ final class GenerateCommand implements Callable<Integer> {
             out.print(vocab.decode(new int[] {id}));
             out.flush();
         };
-        // A recurrent model streams in O(1) per token; attention models re-read their context window.
-        if (loaded.model() instanceof RecurrentModel recurrent) {
-            new StreamingSampler(recurrent).generate(ids, tokens, temperature, topK, seed, print);
+        // Step models feed one token at a time: a recurrent model in O(1) per token, the char Transformer through
+        // its KV cache. Other models re-read their context window.
+        if (loaded.model() instanceof StepModel<?> stepper) {
+            new StreamingSampler(stepper).generate(ids, tokens, temperature, topK, seed, print);
         } else {
             new Sampler(loaded.model(), loaded.config().seqLen()).generate(ids, tokens, temperature, topK, seed, print);
         }

@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
             RunsCommand.class,
             ModelsCommand.class,
             CompareCommand.class,
+            BenchGenerateCommand.class,
         })
 public final class JouleCommand implements Runnable {
     @Spec

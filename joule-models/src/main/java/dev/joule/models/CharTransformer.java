@@ -8,6 +8,7 @@ import dev.joule.nn.Dropout;
 import dev.joule.nn.Embedding;
 import dev.joule.nn.FeedForward;
 import dev.joule.nn.Init;
+import dev.joule.nn.KvCache;
 import dev.joule.nn.LayerNorm;
 import dev.joule.nn.Linear;
 import dev.joule.nn.Model;
@@ -31,8 +32,13 @@ import java.util.random.RandomGenerator;
  * Initialised as nanoGPT: every Linear weight, the embedding and the positions from N(0, 0.02²), biases zero,
  * and the two projections that write into the residual stream ({@code attn.out}, {@code ff.down}) from
  * N(0, (0.02/√(2L))²) so the residual's variance does not grow with depth.
+ *
+ * <p>Generation steps one token at a time with a key/value cache ({@link #initialState}, {@link #step}): each
+ * step appends one position per layer and attends over the cached prefix, so step t costs O(t) attention work
+ * and the cache holds {@code 2·L·t·d} floats; at {@code seqLen} positions the cache is full (the position
+ * embeddings end there) and {@link StreamingSampler} re-encodes a shorter window.
  */
-public final class CharTransformer extends Module implements Model {
+public final class CharTransformer extends Module implements StepModel<TransformerCache> {
     private static final float STD = 0.02f;
 
     private final ModelConfig config;
@@ -41,6 +47,7 @@ public final class CharTransformer extends Module implements Model {
     private final Var pos;
     private final Dropout drop;
     private final Sequential blocks;
+    private final List<TransformerBlock> blockList;
     private final LayerNorm norm;
     private final Linear head;
 
@@ -74,6 +81,7 @@ public final class CharTransformer extends Module implements Model {
             list.add(new TransformerBlock(attn, ff, d, config.dropout(), rng));
         }
         this.blocks = register("blocks", new Sequential(list));
+        this.blockList = List.copyOf(list);
         this.norm = register("norm", new LayerNorm(d));
         this.head = register("head", Linear.normal(d, vocab, true, STD, rng));
     }
@@ -110,6 +118,42 @@ public final class CharTransformer extends Module implements Model {
         long perToken = config.layers() * (4 * d * d + 2 * d * config.ffDim()) + d * config.vocabSize();
         long mix = config.heads() * attention.macsPerHead(config.seqLen(), config.dModel() / config.heads());
         return t * perToken + config.layers() * mix;
+    }
+
+    /** An empty key/value cache for {@code batch} streams, preallocated for {@code seqLen} positions per layer. */
+    @Override
+    public TransformerCache initialState(int batch) {
+        int dh = config.dModel() / config.heads();
+        List<KvCache> layers = new ArrayList<>();
+        for (int i = 0; i < config.layers(); i++) {
+            layers.add(new KvCache(batch, config.heads(), config.seqLen(), dh));
+        }
+        return new TransformerCache(batch, config.seqLen(), layers);
+    }
+
+    /**
+     * Next-token logits {@code [B, V]} after token ids {@code xT [B]} at position {@code state.length()}, attending
+     * over the cached prefix; equals row {@code state.length()} of {@link #forward} on the whole text.
+     *
+     * @throws IllegalStateException when the cache already holds {@code seqLen} positions
+     */
+    @Override
+    public Var step(TransformerCache state, Tensor xT) {
+        int t = state.length();
+        if (t >= config.seqLen()) {
+            throw new IllegalStateException("transformer context is full: the cache holds " + t + " of " + config.seqLen()
+                    + " positions; start a new cache with a shorter window (StreamingSampler does) or stop");
+        }
+        if (xT.rank() != 1 || xT.dim(0) != state.batch()) {
+            throw new IllegalArgumentException("char transformer step expects ids [" + state.batch() + "], got "
+                    + java.util.Arrays.toString(xT.shape()));
+        }
+        Var h = Ops.add(tok.forward(xT), Ops.slice(pos, 0, t, t + 1));
+        for (int i = 0; i < blockList.size(); i++) {
+            h = blockList.get(i).step(h, state.layer(i));
+        }
+        state.advance();
+        return head.forward(norm.forward(h));
     }
 
     public ModelConfig config() {
