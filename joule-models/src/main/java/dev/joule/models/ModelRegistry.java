@@ -5,6 +5,7 @@ import dev.joule.models.rnn.Mamba;
 import dev.joule.models.rnn.Mamba2;
 import dev.joule.models.rnn.RecurrentNetwork;
 import dev.joule.models.rnn.Rwkv;
+import dev.joule.models.snn.SpikingModels;
 import dev.joule.nn.Model;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -12,7 +13,7 @@ import java.util.SplittableRandom;
 /** Builds models by architecture name from a {@link ModelConfig}; the CLI and checkpoint loader go through here. */
 public final class ModelRegistry {
     private static final List<String> NAMES = List.of("mlp", "transformer", "cnn", "lstm", "gru", "mingru", "minlstm",
-            "linear-transformer", "mamba", "rwkv", "mamba2");
+            "linear-transformer", "mamba", "rwkv", "mamba2", "snn", "csnn");
 
     private ModelRegistry() {}
 
@@ -50,6 +51,7 @@ public final class ModelRegistry {
             case "mamba" -> new Mamba(cfg, rng);
             case "mamba2" -> new Mamba2(cfg, rng);
             case "rwkv" -> new Rwkv(cfg, rng);
+            case "snn", "csnn" -> SpikingModels.create(cfg, rng);
             case "transformer" -> images ? new TransformerClassifier(cfg, rng) : new CharTransformer(cfg, rng);
             default -> throw new UnknownModelException(cfg.architecture(), NAMES);
         };
