@@ -2,41 +2,21 @@ package dev.joule.cli;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.joule.autograd.NoGrad;
-import dev.joule.data.Batch;
-import dev.joule.data.FashionMnist;
-import dev.joule.data.LabeledImages;
-import dev.joule.data.ShuffledBatches;
-import dev.joule.energy.Component;
-import dev.joule.energy.ComponentEnergy;
-import dev.joule.energy.meter.analytic.AnalyticMeter;
-import dev.joule.energy.meter.analytic.OpCounts;
-import dev.joule.energy.meter.analytic.OpEnergyTable;
-import dev.joule.energy.track.EnergyReport;
-import dev.joule.energy.track.EnergyRun;
-import dev.joule.energy.track.EnergyTracker;
-import dev.joule.energy.track.EnergyWindow;
-import dev.joule.energy.track.InferenceEnergy;
-import dev.joule.energy.track.TrackerConfig;
 import dev.joule.kernel.Parallel;
 import dev.joule.models.ModelConfig;
 import dev.joule.models.ModelRegistry;
-import dev.joule.nn.Model;
-import dev.joule.tensor.OpCounter;
-import dev.joule.train.EvalSets;
-import dev.joule.train.Metrics;
-import dev.joule.train.Trainer;
-import dev.joule.train.TrainingListener;
-import dev.joule.train.TrainingPlan;
-import dev.joule.train.TrainingResult;
+import dev.joule.models.UnknownModelException;
+import dev.joule.energy.track.EnergyRun;
+import dev.joule.energy.track.EnergyTracker;
+import dev.joule.energy.track.TrackerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.TreeSet;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,44 +25,49 @@ import picocli.CommandLine.Spec;
 
 /** {@code joule compare}: trains several models for the same time budget and compares accuracy and energy. */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train each model for the same time budget on fashion-mnist, then compare test accuracy, "
+        description = {"Train each model for the same time budget on a task, then compare accuracy (or bits per character), "
                 + "training energy, energy per inference (measured and analytic 45 nm), latency and state memory.",
-            "Progress goes to stderr; the table (or with --json one JSON object) to stdout."})
+            "Without flags: fashion-mnist, models " + "transformer,lstm,gru,mingru,mamba,snn,csnn (those registered), 90 s each.",
+            "Progress goes to stderr; the table (or with --json one JSON object) to stdout; --out DIR also writes "
+                + "compare.json, compare.csv and compare.html (table and Pareto plot)."})
 final class CompareCommand implements Callable<Integer> {
-    private static final int EPOCHS_UPPER_BOUND = 1000;
-    private static final int LATENCY_SAMPLES = 200;
-    private static final int LATENCY_WARMUP = 20;
-
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--task", defaultValue = "fashion-mnist", paramLabel = "TASK", description = "Only fashion-mnist for now.")
+    @Option(names = "--task", defaultValue = "fashion-mnist", paramLabel = "TASK",
+            description = "fashion-mnist (default), char-lm (bits per character), copy (selective copying), recall (associative recall).")
     String task;
 
-    @Option(names = "--models", required = true, split = ",", paramLabel = "A,B,...", description = "Models to compare: ${COMPLETION-CANDIDATES}.",
+    @Option(names = "--models", split = ",", paramLabel = "A,B,...",
+            description = "Models to compare (default per task, see docs/compare.md): ${COMPLETION-CANDIDATES}.",
             completionCandidates = ModelNames.class)
     List<String> models;
 
-    @Option(names = "--budget", defaultValue = "60s", converter = DurationConverter.class,
-            description = "Training time per model (default ${DEFAULT-VALUE}), e.g. 20s, 2m.")
+    @Option(names = "--budget", converter = DurationConverter.class,
+            description = "Training time per model, e.g. 20s, 2m (default: fashion-mnist 90s, char-lm 5m, copy/recall 30s).")
     Duration budget;
+
+    @Option(names = "--lr", paramLabel = "LR", description = "Peak learning rate for every model (default: per architecture).")
+    Float lr;
 
     @Option(names = "--data", paramLabel = "DIR", description = "Fashion-MNIST directory (default: /usr/share/datasets/fashion-mnist).")
     Path dataDir;
 
-    @Option(names = "--limit", paramLabel = "N", description = "Train on the first N training images only.")
+    @Option(names = "--corpus", paramLabel = "FILE", description = "UTF-8 text for char-lm (default: the fortunes package's text).")
+    Path corpus;
+
+    @Option(names = "--context", defaultValue = "128", paramLabel = "T", description = "char-lm context length (default ${DEFAULT-VALUE}).")
+    int context;
+
+    @Option(names = "--limit", paramLabel = "N", description = "Train on the first N examples only (characters for char-lm).")
     Integer limit;
 
-    @Option(names = "--batch", defaultValue = "128", paramLabel = "B", description = "Training batch size (default ${DEFAULT-VALUE}).")
-    int batch;
-
-    @Option(names = "--infer-batch", defaultValue = "256", paramLabel = "N",
-            description = "Batch size of the measured inference pass over the test split (default ${DEFAULT-VALUE}).")
-    int inferBatch;
+    @Option(names = "--batch", paramLabel = "B", description = "Training batch size (fashion-mnist 128, token tasks 32).")
+    Integer batch;
 
     @Option(names = "--min-infer-seconds", defaultValue = "1", paramLabel = "S",
-            description = "Repeat the inference pass until its window lasts S seconds, so it spans several meter "
-                    + "samples (default ${DEFAULT-VALUE}; 0: one pass).")
+            description = "Run inference over the evaluation batches until the measured window lasts S seconds, so it "
+                    + "spans several meter samples (default ${DEFAULT-VALUE}; 0: one batch).")
     double minInferSeconds;
 
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seed of initialisation and shuffling (default 0).")
@@ -95,7 +80,7 @@ final class CompareCommand implements Callable<Integer> {
             description = "Energy sampling interval (default ${DEFAULT-VALUE}).")
     Duration interval;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Write compare.json and compare.csv here.")
+    @Option(names = "--out", paramLabel = "DIR", description = "Write compare.json, compare.csv and compare.html here.")
     Path out;
 
     @Option(names = "--json", description = "Print one JSON object on stdout, nothing else.")
@@ -103,26 +88,37 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        validate();
+        TaskData.checkName(task);
+        List<String> chosen = models != null ? models : CompareDefaults.models(task);
+        Duration perModel = budget != null ? budget : CompareDefaults.budget(task);
+        validate(chosen);
         if (threads != null) {
             Parallel.setThreads(threads);
         }
-        Path dir = dataDir == null ? FashionMnist.DEFAULT_DIR : dataDir;
-        FashionMnist data = FashionMnist.load(dir);
-        LabeledImages train = limit == null ? data.train() : data.train().limit(limit);
-        LabeledImages test = data.test();
+        int trainBatch = batch != null ? batch : CompareDefaults.batch(task);
+        CompareTask data = CompareTask.load(new TaskData.Options(task, dataDir, corpus, limit, trainBatch, context, seed));
+        checkSupported(chosen, data);
         PrintWriter err = spec.commandLine().getErr();
+        ModelComparison comparison = new ModelComparison(data, perModel, minInferSeconds, seed);
         List<CompareRow> rows = new ArrayList<>();
         String meter;
         try (EnergyRun run = EnergyTracker.start("compare", TrackerConfig.defaults().withSampleInterval(interval))) {
-            for (String name : models) {
-                err.printf("compare: %s: training for %s s...%n", name, budget.toMillis() / 1000.0);
+            for (int i = 0; i < chosen.size(); i++) {
+                String name = chosen.get(i);
+                float peak = lr != null ? lr : CompareDefaults.learningRate(name, task);
+                err.printf(java.util.Locale.ROOT, "compare: %s (%d/%d): training for %s s at peak lr %s...%n", name, i + 1,
+                        chosen.size(), perModel.toMillis() / 1000.0, peak);
                 err.flush();
-                rows.add(compareOne(name, run, train, test));
+                CompareRow row = comparison.run(name, peak, run);
+                err.printf(java.util.Locale.ROOT, "compare: %s: %d steps, %s, %.1f s in all%n", name, row.steps(),
+                        row.hasBpc() ? String.format(java.util.Locale.ROOT, "%.3f bpc", row.bpc())
+                                : String.format(java.util.Locale.ROOT, "accuracy %.2f %%", 100 * row.accuracy()), row.wallSeconds());
+                err.flush();
+                rows.add(row);
             }
-            meter = sources(run.end());
+            meter = ModelComparison.sources(run.end());
         }
-        ObjectNode settings = settings(dir, meter);
+        ObjectNode settings = settings(data, chosen, perModel, trainBatch, meter);
         PrintWriter stdout = spec.commandLine().getOut();
         if (json) {
             stdout.println(CompareOutput.json(rows, settings));
@@ -130,134 +126,75 @@ final class CompareCommand implements Callable<Integer> {
             CompareOutput.table(stdout, rows, settings);
         }
         if (out != null) {
-            CompareOutput.writeAtomically(out.resolve("compare.json"), CompareOutput.json(rows, settings).toPrettyString() + "\n");
-            CompareOutput.writeAtomically(out.resolve("compare.csv"), CompareOutput.csv(rows));
+            CompareOutput.writeAll(out, rows, settings);
             if (!json) {
-                stdout.println("written: " + out.resolve("compare.json") + ", " + out.resolve("compare.csv"));
+                stdout.println("written: " + out.resolve("compare.html") + " (with compare.json, compare.csv)");
             }
         }
         stdout.flush();
         return 0;
     }
 
-    private void validate() {
-        if (!task.equals("fashion-mnist")) {
-            throw new UsageException("joule compare supports --task fashion-mnist only for now, got '" + task + "'");
+    private void validate(List<String> chosen) {
+        if (chosen.isEmpty()) {
+            throw new UsageException("no models to compare: none of the default models for " + task
+                    + " is registered; pass --models (known: " + String.join(", ", ModelRegistry.names()) + ")");
         }
-        for (String m : models) {
+        for (String m : chosen) {
             if (!ModelRegistry.names().contains(m)) {
                 throw new UsageException("unknown model '" + m + "'; known models: " + String.join(", ", ModelRegistry.names()));
             }
         }
-        if (limit != null && limit <= 0 || batch <= 0 || inferBatch <= 0 || minInferSeconds < 0) {
-            throw new UsageException("--limit, --batch and --infer-batch must be positive, --min-infer-seconds >= 0");
+        if (limit != null && limit <= 0 || batch != null && batch <= 0 || context <= 0 || minInferSeconds < 0) {
+            throw new UsageException("--limit, --batch and --context must be positive, --min-infer-seconds >= 0");
+        }
+        if (lr != null && !(lr > 0)) {
+            throw new UsageException("--lr must be positive, got " + lr);
         }
     }
 
-    private CompareRow compareOne(String name, EnergyRun run, LabeledImages train, LabeledImages test) {
-        ModelConfig cfg = ModelConfig.defaults(name, task, FashionMnist.SIDE, FashionMnist.SIDE, 0, FashionMnist.NUM_CLASSES);
-        Model net = ModelRegistry.create(cfg, seed);
-        ShuffledBatches batches = new ShuffledBatches(train, batch, seed);
-        RunSettings s = RunSettings.fromFlags(name, task, null, null, limit, batch, null, null, seed, EPOCHS_UPPER_BOUND,
-                null, 0L, 0L).withBatchesPerEpoch(batches.batchesPerEpoch());
-        TrainingPlan plan = new TrainingPlan(s.totalSteps(), 0, 0, s.gradClip(), 0f);
-        Trainer trainer = new Trainer(net, s.newOptimizer(net.namedParameters()), s.newSchedule(), batches,
-                EvalSets.inOrder(test, 500), plan, seed);
-        long budgetNanos = budget.toNanos();
-        trainer.listener(new TrainingListener() {
-            @Override
-            public void onStep(StepEvent e) {
-                if (e.elapsedNanos() >= budgetNanos) {
-                    trainer.requestStop();
-                }
+    /** Builds every model once before any training, so an unsupported one fails in a second, not after an hour. */
+    private void checkSupported(List<String> chosen, CompareTask data) {
+        Map<String, String> unsupported = new LinkedHashMap<>();
+        for (String m : chosen) {
+            try {
+                ModelRegistry.create(data.config(m), seed);
+            } catch (UnknownModelException e) {
+                unsupported.put(m, e.getMessage());
+            }
+        }
+        if (!unsupported.isEmpty()) {
+            List<String> usable = ModelRegistry.names().stream().filter(n -> supports(n, data)).toList();
+            throw new UsageException("model(s) " + String.join(", ", unsupported.keySet()) + " do not support task '" + task
+                    + "' (" + unsupported.values().iterator().next() + "); models for " + task + ": " + String.join(", ", usable));
+        }
+    }
+
+    private boolean supports(String model, CompareTask data) {
+        try {
+            ModelConfig cfg = data.config(model);
+            ModelRegistry.create(cfg, seed);
+            return true;
+        } catch (UnknownModelException e) {
+            return false;
+        }
+    }
+
+    private ObjectNode settings(CompareTask data, List<String> chosen, Duration perModel, int trainBatch, String meter) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("task", task);
+        data.data().json().fields().forEachRemaining(f -> {
+            if (!f.getKey().equals("name") && !f.getKey().equals("vocabulary")) {
+                o.set(f.getKey(), f.getValue());
             }
         });
-        TrainingResult result;
-        EnergyReport trainEnergy;
-        try (EnergyWindow w = run.window("train-" + name)) {
-            result = trainer.run();
-            trainEnergy = w.end();
-        }
-        Metrics metrics = result.stoppedEarly() || result.finalMetrics() == null ? trainer.evaluate() : result.finalMetrics();
-        net.setTraining(false);
-        Inference inf = measureInference(name, run, net, test);
-        double latency = p50LatencyMillis(net, test);
-        long state = ModelFacts.of(name, cfg, net).stateFloats();
-        return new CompareRow(name, net.parameterCount(), metrics.accuracy(), result.state().step(), result.trainSeconds(),
-                trainEnergy.totalJoules(), sources(trainEnergy), trainEnergy.anyEstimate(),
-                inf.energy().joulesPerInference(), sources(inf.report()), inf.report().anyEstimate(),
-                inf.report().belowResolution(), inf.energy().inferences(), net.macsPerInference(),
-                inf.ops().macs() / inf.energy().inferences(), inf.analyticJoules() / inf.energy().inferences(), latency, state);
-    }
-
-    private record Inference(InferenceEnergy energy, EnergyReport report, OpCounter.Totals ops, double analyticJoules) {}
-
-    /**
-     * Whole passes over the test split under no-grad, inside their own energy window and op-count region,
-     * repeated until the window lasts --min-infer-seconds (a short window is below the meter's resolution).
-     */
-    private Inference measureInference(String name, EnergyRun run, Model net, LabeledImages test) {
-        int n = 0;
-        EnergyReport report;
-        OpCounter.Totals ops;
-        long minNanos = (long) (minInferSeconds * 1e9);
-        try (NoGrad g = NoGrad.enter(); EnergyWindow w = run.window("infer-" + name); OpCounter.Region r = OpCounter.open()) {
-            long start = System.nanoTime();
-            do {
-                for (int from = 0; from < test.size(); from += inferBatch) {
-                    int to = Math.min(test.size(), from + inferBatch);
-                    net.forward(test.batch(range(from, to)).inputs());
-                }
-                n += test.size();
-            } while (System.nanoTime() - start < minNanos);
-            ops = r.work();
-            report = w.end();
-        }
-        OpCounts counts = new OpCounts(ops.macs(), 0, ops.flops(), ops.bytes(), 0, OpCounts.Precision.FP32);
-        double analytic = new AnalyticMeter(OpEnergyTable.horowitz45nm(), Component.CPU).joules(counts);
-        return new Inference(InferenceEnergy.of(report, n), report, ops, analytic);
-    }
-
-    /** Median wall time of one image at batch 1, after a short warm-up so the JIT has compiled the path. */
-    private static double p50LatencyMillis(Model net, LabeledImages test) {
-        long[] nanos = new long[LATENCY_SAMPLES];
-        try (NoGrad g = NoGrad.enter()) {
-            for (int i = 0; i < LATENCY_WARMUP + LATENCY_SAMPLES; i++) {
-                Batch one = test.batch(new int[] {i % test.size()});
-                long start = System.nanoTime();
-                net.forward(one.inputs());
-                if (i >= LATENCY_WARMUP) {
-                    nanos[i - LATENCY_WARMUP] = System.nanoTime() - start;
-                }
-            }
-        }
-        Arrays.sort(nanos);
-        return nanos[LATENCY_SAMPLES / 2] / 1e6;
-    }
-
-    private static int[] range(int from, int to) {
-        int[] idx = new int[to - from];
-        for (int i = 0; i < idx.length; i++) {
-            idx[i] = from + i;
-        }
-        return idx;
-    }
-
-    /** The distinct sources of the components summed into a report's total, e.g. {@code rapl-pkg+model-cpu-time}. */
-    private static String sources(EnergyReport report) {
-        TreeSet<String> names = new TreeSet<>();
-        for (ComponentEnergy c : report.components().values()) {
-            if (c.component().summedIntoTotal()) {
-                names.add(c.source());
-            }
-        }
-        return names.isEmpty() ? "none" : String.join("+", names);
-    }
-
-    private ObjectNode settings(Path dir, String meter) {
-        ObjectNode o = JsonNodeFactory.instance.objectNode();
-        o.put("task", task).put("data", dir.toAbsolutePath().toString()).put("budgetSeconds", budget.toMillis() / 1000.0);
-        o.put("trainImages", limit).put("batch", batch).put("inferBatch", inferBatch).put("minInferSeconds", minInferSeconds).put("seed", seed);
+        o.put("models", String.join(",", chosen));
+        o.put("budgetSeconds", perModel.toMillis() / 1000.0).put("schedule", "time-budget warm-up "
+                + Math.round(100 * CompareDefaults.WARMUP_FRACTION) + " % + cosine to "
+                + Math.round(100 * CompareDefaults.FINAL_LR_FRACTION) + " % of peak");
+        o.put("batch", trainBatch).put("minInferSeconds", minInferSeconds).put("seed", seed);
+        o.put("inferenceUnit", data.inferenceUnit()).put("latencyUnit", data.latencyUnit());
+        o.put("metric", data.charLm() ? "bpc" : "accuracy");
         o.put("threads", Parallel.threads()).put("meter", meter);
         return o;
     }
