@@ -13,7 +13,8 @@ import java.util.SplittableRandom;
 /** Builds models by architecture name from a {@link ModelConfig}; the CLI and checkpoint loader go through here. */
 public final class ModelRegistry {
     private static final List<String> NAMES = List.of("mlp", "transformer", "cnn", "lstm", "gru", "mingru", "minlstm",
-            "linear-transformer", "mamba", "rwkv", "mamba2", "snn", "csnn");
+            "linear-transformer", "mamba", "rwkv", "mamba2", "snn", "csnn",
+            "sparse-transformer");
 
     private ModelRegistry() {}
 
@@ -53,6 +54,7 @@ public final class ModelRegistry {
             case "rwkv" -> new Rwkv(cfg, rng);
             case "snn", "csnn" -> SpikingModels.create(cfg, rng);
             case "transformer" -> images ? new TransformerClassifier(cfg, rng) : new CharTransformer(cfg, rng);
+            case "sparse-transformer" -> SparseTransformer.create(cfg, rng);
             default -> throw new UnknownModelException(cfg.architecture(), NAMES);
         };
     }

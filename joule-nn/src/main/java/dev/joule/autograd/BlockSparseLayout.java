@@ -120,16 +120,25 @@ public final class BlockSparseLayout {
         int blocks = (Math.max(tokens, 1) + Math.max(blockSize, 1) - 1) / Math.max(blockSize, 1);
         int[][] lists = new int[blocks][];
         for (int i = 0; i < blocks; i++) {
-            int last = causal ? i : blocks - 1;
-            List<Integer> list = new ArrayList<>();
-            for (int j = 0; j <= last; j++) {
-                if (Math.abs(i - j) < window || j % stride == stride - 1) {
-                    list.add(j);
-                }
-            }
-            lists[i] = list.stream().mapToInt(Integer::intValue).toArray();
+            lists[i] = fixedKeyBlocks(i, blocks, window, stride, causal);
         }
         return new BlockSparseLayout(tokens, blockSize, causal, lists);
+    }
+
+    /**
+     * The key blocks query block {@code i} of {@code blocks} lists in {@link #fixed}'s pattern, ascending.
+     * Under {@code causal} the list does not depend on {@code blocks}, so a step decoder can ask for one
+     * block without building a layout.
+     */
+    public static int[] fixedKeyBlocks(int i, int blocks, int window, int stride, boolean causal) {
+        int last = causal ? i : blocks - 1;
+        List<Integer> list = new ArrayList<>();
+        for (int j = 0; j <= last; j++) {
+            if (Math.abs(i - j) < window || j % stride == stride - 1) {
+                list.add(j);
+            }
+        }
+        return list.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** Every block the mask allows: the dense (causal) attention, for comparisons. */

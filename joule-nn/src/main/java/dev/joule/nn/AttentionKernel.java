@@ -24,6 +24,15 @@ public interface AttentionKernel {
      */
     long macsPerHead(int tokens, int headDim);
 
+    /**
+     * For step decoding of a causal kernel with positions {@code 0..query} cached: the keys position
+     * {@code query} attends, as ascending half-open ranges flattened to {@code {from0, to0, from1, to1, ...}}
+     * (the last one ending at {@code query + 1}). Dense attention reads the whole prefix {@code {0, query + 1}}.
+     */
+    default int[] stepKeyRanges(int query) {
+        return new int[] {0, query + 1};
+    }
+
     /** Full softmax attention through the fused {@link Ops#attentionHeads} op. */
     static AttentionKernel dense(boolean causal) {
         return new AttentionKernel() {

@@ -23,8 +23,11 @@ import java.util.Map;
  * ({@link IllegalStateException}); the caller decides whether to stop or re-encode a shorter window.
  */
 public final class KvCache {
-    /** Heads per parallel chunk: a head at a short prefix is too little work to hand to another thread. */
-    private static final int HEAD_GRAIN = 1;
+    /**
+     * Below this many multiply-accumulates per step (scores plus weighted values over all heads) the heads run
+     * on the caller: handing a short prefix to another thread costs more than it saves.
+     */
+    private static final long PARALLEL_MIN_MACS = 1 << 16;
 
     private final int batch;
     private final int heads;
@@ -76,6 +79,15 @@ public final class KvCache {
         return 2L * heads * capacity * headDim;
     }
 
+    /** An independent copy holding the same positions (to branch or repeat generation from one prefix). */
+    public KvCache copy() {
+        KvCache c = new KvCache(batch, heads, capacity, headDim);
+        System.arraycopy(keys, 0, c.keys, 0, keys.length);
+        System.arraycopy(values, 0, c.values, 0, values.length);
+        c.length = length;
+        return c;
+    }
+
     /** Forgets every position (the arrays are kept). */
     public void clear() {
         length = 0;
@@ -83,9 +95,10 @@ public final class KvCache {
 
     /**
      * One incremental decoding step of {@code attn}'s causal self-attention: {@code x [B, d]} is the newest
-     * position; its key and value are appended here and its query attends over every cached position, with
-     * full softmax (whatever kernel {@code attn} uses in its parallel form). Running it over positions 0, 1, ...
-     * gives the rows of {@code attn.forward}. Values only, no gradient.
+     * position; its key and value are appended here and its query attends over the cached positions its
+     * {@link AttentionKernel#stepKeyRanges} lists (every one for dense attention; the listed blocks for a
+     * block-sparse kernel). Running it over positions 0, 1, ... gives the rows of {@code attn.forward}.
+     * Values only, no gradient.
      *
      * <p>The projections are read by their parameter names ({@code q.weight}, ..., the checkpoint names) so the
      * layer needs no decoding code of its own.
@@ -95,7 +108,8 @@ public final class KvCache {
             throw new IllegalStateException("step decoding needs causal attention; this layer attends both ways");
         }
         Map<String, Var> p = attn.namedParameters();
-        Tensor y = appendAndAttend(project(p, "q", x), project(p, "k", x), project(p, "v", x));
+        Tensor y = appendAndAttend(project(p, "q", x), project(p, "k", x), project(p, "v", x),
+                attn.kernel().stepKeyRanges(length));
         return Ops.linear(Var.constant(y), p.get("out.weight"), p.get("out.bias"));
     }
 
@@ -111,6 +125,14 @@ public final class KvCache {
      * @return {@code y [B, H·dh]}, heads side by side as in {@code Ops.attentionHeads}
      */
     public Tensor appendAndAttend(Tensor q, Tensor k, Tensor v) {
+        return appendAndAttend(q, k, v, new int[] {0, length + 1});
+    }
+
+    /**
+     * As {@link #appendAndAttend(Tensor, Tensor, Tensor)}, attending only the cached positions in
+     * {@code keyRanges} ({@code {from0, to0, ...}}, ascending half-open ranges within {@code [0, length]}).
+     */
+    public Tensor appendAndAttend(Tensor q, Tensor k, Tensor v, int[] keyRanges) {
         int width = heads * headDim;
         for (Tensor t : new Tensor[] {q, k, v}) {
             if (t.rank() != 2 || t.dim(0) != batch || t.dim(1) != width) {
@@ -133,29 +155,36 @@ public final class KvCache {
         }
         length = t + 1;
         Tensor out = Tensor.zeros(batch, width);
-        Parallel.parallelFor(batch * heads, HEAD_GRAIN, (from, to) -> {
+        long macs = 2L * batch * heads * length * headDim;
+        int grain = macs < PARALLEL_MIN_MACS ? batch * heads : 1;
+        Parallel.parallelFor(batch * heads, grain, (from, to) -> {
             float[] scores = new float[length];
             for (int bh = from; bh < to; bh++) {
-                attendHead(bh / heads, bh % heads, q, scores, out);
+                attendHead(bh / heads, bh % heads, q, keyRanges, scores, out);
             }
         });
         return out;
     }
 
     /** One stream and head: scores over the prefix, softmax in place, then the probability-weighted sum of values. */
-    private void attendHead(int b, int h, Tensor q, float[] scores, Tensor out) {
+    private void attendHead(int b, int h, Tensor q, int[] keyRanges, float[] scores, Tensor out) {
         Kernels kern = Kernels.get();
-        int n = length;
         int qOff = q.offset() + b * heads * headDim + h * headDim;
         int base = row(b, h, 0);
-        for (int j = 0; j < n; j++) {
-            scores[j] = kern.dot(q.data(), qOff, keys, base + j * headDim, headDim);
+        int n = 0;
+        for (int r = 0; r < keyRanges.length; r += 2) {
+            for (int j = keyRanges[r]; j < keyRanges[r + 1]; j++) {
+                scores[n++] = kern.dot(q.data(), qOff, keys, base + j * headDim, headDim);
+            }
         }
         kern.scale((float) (1.0 / Math.sqrt(headDim)), scores, 0, scores, 0, n);
         kern.softmaxInPlace(scores, 0, n);
         int yOff = out.offset() + b * heads * headDim + h * headDim;
-        for (int j = 0; j < n; j++) {
-            kern.axpy(scores[j], values, base + j * headDim, out.data(), yOff, headDim);
+        n = 0;
+        for (int r = 0; r < keyRanges.length; r += 2) {
+            for (int j = keyRanges[r]; j < keyRanges[r + 1]; j++) {
+                kern.axpy(scores[n++], values, base + j * headDim, out.data(), yOff, headDim);
+            }
         }
     }
 
