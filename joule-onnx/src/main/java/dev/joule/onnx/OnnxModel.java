@@ -1,0 +1,89 @@
+package dev.joule.onnx;
+
+import dev.joule.onnx.graph.Executor;
+import dev.joule.onnx.graph.Graph;
+import dev.joule.onnx.graph.GraphInput;
+import dev.joule.onnx.graph.GraphLoader;
+import dev.joule.onnx.graph.Node;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * An ONNX model loaded onto Joule's engine.
+ *
+ * <pre>{@code
+ * OnnxModel m = OnnxModel.load(Path.of("model.onnx"));
+ * Map<String, Value> out = m.run(Map.of("input_ids", IntValue.int64(ids, 1, ids.length), ...));
+ * }</pre>
+ *
+ * Loading checks the whole file (format, opset, operators, weights) and throws an
+ * {@link OnnxException} naming what is wrong; running checks inputs against the declared types.
+ */
+public final class OnnxModel {
+    private final Executor executor;
+    private final String source;
+
+    private OnnxModel(Graph graph, String source) {
+        this.executor = new Executor(graph);
+        this.source = source;
+    }
+
+    public static OnnxModel load(Path file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new OnnxException("cannot read ONNX file " + file + ": " + e.getMessage(), e);
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        return new OnnxModel(GraphLoader.load(bytes, file.toString(), dir), file.toString());
+    }
+
+    /** Loads from memory; {@code source} names the model in errors. External tensor data is not available. */
+    public static OnnxModel load(byte[] bytes, String source) {
+        return new OnnxModel(GraphLoader.load(bytes, source, null), source);
+    }
+
+    public static OnnxModel load(InputStream in, String source) {
+        try {
+            return load(in.readAllBytes(), source);
+        } catch (IOException e) {
+            throw new OnnxException("cannot read ONNX model " + source + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs the model; outputs come in the graph's declaration order. */
+    public Map<String, Value> run(Map<String, Value> inputs) {
+        return executor.run(inputs);
+    }
+
+    public List<GraphInput> inputs() {
+        return executor.graph().inputs();
+    }
+
+    public List<GraphInput> outputs() {
+        return executor.graph().outputs();
+    }
+
+    public int opset() {
+        return executor.graph().opset();
+    }
+
+    public String source() {
+        return source;
+    }
+
+    /** How many nodes of each op type run per call, after constant folding and fusion. */
+    public Map<String, Integer> opCounts() {
+        Map<String, Integer> counts = new TreeMap<>();
+        for (Node n : executor.graph().nodes()) {
+            counts.merge(n.opType(), 1, Integer::sum);
+        }
+        return counts;
+    }
+}

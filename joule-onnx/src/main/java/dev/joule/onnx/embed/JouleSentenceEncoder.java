@@ -1,0 +1,64 @@
+package dev.joule.onnx.embed;
+
+import dev.joule.onnx.FloatValue;
+import dev.joule.onnx.IntValue;
+import dev.joule.onnx.OnnxException;
+import dev.joule.onnx.OnnxModel;
+import dev.joule.onnx.Value;
+import dev.joule.tensor.Tensor;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A BERT-style ONNX encoder (inputs input_ids, attention_mask, optional token_type_ids) run by Joule. */
+public final class JouleSentenceEncoder implements SentenceEncoder {
+    private final OnnxModel model;
+    private final SentenceTokenizer tokenizer;
+    private final int dimension;
+    private final boolean takesTypeIds;
+
+    public JouleSentenceEncoder(OnnxModel model, SentenceTokenizer tokenizer, int dimension) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.dimension = dimension;
+        this.takesTypeIds = model.inputs().stream().anyMatch(i -> i.name().equals("token_type_ids"));
+    }
+
+    @Override
+    public float[][] embed(List<String> sentences) {
+        TokenBatch tokens = tokenizer.encode(sentences);
+        Map<String, Value> in = new HashMap<>();
+        int[] shape = {tokens.batch(), tokens.length()};
+        in.put("input_ids", IntValue.int64(tokens.ids(), shape));
+        in.put("attention_mask", IntValue.int64(tokens.mask(), shape));
+        if (takesTypeIds) {
+            in.put("token_type_ids", IntValue.int64(tokens.typeIds(), shape));
+        }
+        Value out = model.run(in).values().iterator().next();
+        if (!(out instanceof FloatValue f) || f.tensor().rank() != 3 || f.tensor().dim(2) != dimension) {
+            throw new OnnxException(model.source() + ": first output should be float [batch, tokens, " + dimension
+                    + "], got " + out.type() + " " + java.util.Arrays.toString(out.shape()));
+        }
+        Tensor h = f.tensor();
+        return Pooling.meanNormalised(h.data(), h.offset(), tokens, dimension);
+    }
+
+    @Override
+    public int dimension() {
+        return dimension;
+    }
+
+    @Override
+    public String name() {
+        return "joule";
+    }
+
+    public OnnxModel model() {
+        return model;
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+    }
+}

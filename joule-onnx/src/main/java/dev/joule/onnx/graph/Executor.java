@@ -1,0 +1,126 @@
+package dev.joule.onnx.graph;
+
+import dev.joule.onnx.ElementType;
+import dev.joule.onnx.OnnxException;
+import dev.joule.onnx.Value;
+import dev.joule.onnx.ops.Operator;
+import dev.joule.onnx.ops.Operators;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Runs a {@link Graph} node by node. Each intermediate value is dropped right after its last reader,
+ * so peak memory is the widest point of the graph, not the sum of all activations. Thread-safe: a
+ * call keeps its values in its own map.
+ */
+public final class Executor {
+    private final Graph graph;
+    private final Operator[] operators;
+    /** dead[i]: the values nobody reads after node i. */
+    private final List<List<String>> dead;
+
+    public Executor(Graph graph) {
+        this.graph = graph;
+        List<Node> nodes = graph.nodes();
+        operators = new Operator[nodes.size()];
+        Map<String, Integer> lastUse = new HashMap<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            operators[i] = Operators.lookup(nodes.get(i).opType());
+            for (String in : nodes.get(i).inputs()) {
+                lastUse.put(in, i);
+            }
+        }
+        Set<String> keep = new HashSet<>(graph.constants().keySet());
+        graph.outputs().forEach(o -> keep.add(o.name()));
+        dead = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            dead.add(new ArrayList<>());
+        }
+        lastUse.forEach((name, i) -> {
+            if (!keep.contains(name) && !name.isEmpty()) {
+                dead.get(i).add(name);
+            }
+        });
+    }
+
+    public Graph graph() {
+        return graph;
+    }
+
+    /** Runs the graph on {@code inputs} (by graph input name) and returns its outputs in declaration order. */
+    public Map<String, Value> run(Map<String, Value> inputs) {
+        Map<String, Value> env = new HashMap<>(graph.constants());
+        for (GraphInput gi : graph.inputs()) {
+            Value v = inputs.get(gi.name());
+            if (v == null) {
+                throw new OnnxException("input '" + gi.name() + "' is missing; the model's inputs are " + graph.inputs());
+            }
+            check(gi, v);
+            env.put(gi.name(), v);
+        }
+        for (String name : inputs.keySet()) {
+            if (graph.inputs().stream().noneMatch(g -> g.name().equals(name))) {
+                throw new OnnxException("unknown input '" + name + "'; the model's inputs are " + graph.inputs());
+            }
+        }
+        List<Node> nodes = graph.nodes();
+        for (int i = 0; i < nodes.size(); i++) {
+            Node node = nodes.get(i);
+            Value[] in = new Value[node.inputs().size()];
+            for (int j = 0; j < in.length; j++) {
+                String name = node.inputs().get(j);
+                in[j] = name.isEmpty() ? null : env.get(name);
+            }
+            Value[] out = runNode(node, operators[i], in);
+            for (int j = 0; j < node.outputs().size(); j++) {
+                if (j < out.length && !node.outputs().get(j).isEmpty()) {
+                    env.put(node.outputs().get(j), out[j]);
+                }
+            }
+            for (String d : dead.get(i)) {
+                env.remove(d);
+            }
+        }
+        Map<String, Value> result = new LinkedHashMap<>();
+        for (GraphInput o : graph.outputs()) {
+            result.put(o.name(), env.get(o.name()));
+        }
+        return result;
+    }
+
+    /** Runs one operator; any failure becomes an {@link OnnxException} that names the node. */
+    static Value[] runNode(Node node, Operator op, Value[] in) {
+        Value[] out;
+        try {
+            out = op.run(node, in);
+        } catch (OnnxException e) {
+            throw e.getMessage().startsWith("node '") ? e : new OnnxException(node.describe() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new OnnxException(node.describe() + " failed: " + e, e);
+        }
+        if (out.length < node.outputs().stream().filter(s -> !s.isEmpty()).count()) {
+            throw node.error("produced " + out.length + " outputs, the node declares " + node.outputs().size());
+        }
+        return out;
+    }
+
+    private static void check(GraphInput gi, Value v) {
+        boolean typeOk = v.type() == gi.type()
+                || gi.type() == ElementType.INT64 && v.type() == ElementType.INT32;
+        int[] s = v.shape();
+        boolean rankOk = gi.dims().length == s.length;
+        boolean dimsOk = rankOk;
+        for (int i = 0; rankOk && i < s.length; i++) {
+            dimsOk &= gi.dims()[i] < 0 || gi.dims()[i] == s[i];
+        }
+        if (!typeOk || !dimsOk) {
+            throw new OnnxException("input '" + gi.name() + "' must be " + gi + ", got " + v.type() + " " + Arrays.toString(s));
+        }
+    }
+}
