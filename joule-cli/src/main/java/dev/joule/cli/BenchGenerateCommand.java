@@ -44,6 +44,8 @@ import picocli.CommandLine.Spec;
 final class BenchGenerateCommand implements Callable<Integer> {
     /** Printable ASCII and newline: the size of a typical character vocabulary. */
     static final int VOCAB = 96;
+    /** Steps of the untimed pass per model that lets the JIT compile the step path before the first measurement. */
+    private static final int WARMUP_STEPS = 512;
 
     @Spec
     CommandSpec spec;
@@ -61,6 +63,11 @@ final class BenchGenerateCommand implements Callable<Integer> {
 
     @Option(names = "--warmup", defaultValue = "8", paramLabel = "N", description = "Tokens generated before each measurement, not measured (default ${DEFAULT-VALUE}).")
     int warmup;
+
+    @Option(names = "--min-seconds", defaultValue = "1", paramLabel = "S",
+            description = "Repeat each measured generation (from the same prompt state) until its energy window lasts S "
+                    + "seconds, so it spans several meter samples (default ${DEFAULT-VALUE}; 0: once).")
+    double minSeconds;
 
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seed of weights and prompts (default ${DEFAULT-VALUE}).")
     long seed;
@@ -94,6 +101,8 @@ final class BenchGenerateCommand implements Callable<Integer> {
         try (EnergyRun run = EnergyTracker.start("bench-generate", TrackerConfig.defaults().withSampleInterval(interval))) {
             for (String name : names) {
                 StepModel<?> model = stepModel(name, seqLen);
+                err.printf("bench-generate: %s: warm-up...%n", name);
+                new Measurement<>(model, name, Math.min(WARMUP_STEPS, seqLen)).warmUp();
                 for (int context : contexts) {
                     err.printf("bench-generate: %s at context %d...%n", name, context);
                     err.flush();
@@ -120,8 +129,8 @@ final class BenchGenerateCommand implements Callable<Integer> {
     }
 
     private void validate() {
-        if (contexts.isEmpty() || contexts.stream().anyMatch(c -> c < 1) || tokens < 1 || warmup < 0) {
-            throw new UsageException("--contexts must be positive lengths, --tokens >= 1 and --warmup >= 0");
+        if (contexts.isEmpty() || contexts.stream().anyMatch(c -> c < 1) || tokens < 1 || warmup < 0 || minSeconds < 0) {
+            throw new UsageException("--contexts must be positive lengths, --tokens >= 1, --warmup >= 0 and --min-seconds >= 0");
         }
         if (models != null) {
             for (String m : models) {
@@ -179,38 +188,69 @@ final class BenchGenerateCommand implements Callable<Integer> {
             this.context = context;
         }
 
+        /** Untimed: {@code context} steps over a random prompt, so the measured passes run compiled code. */
+        void warmUp() {
+            try (NoGrad g = NoGrad.enter()) {
+                prefill();
+            }
+        }
+
+        /**
+         * Steps through a random prompt of {@code context} tokens and {@code warmup} more, then, inside one energy
+         * window, generates {@code tokens} tokens from a copy of that state, again from a fresh copy until the
+         * window lasts --min-seconds. Only the steps are timed; the copies are inside the window (a memcpy of the
+         * state, small against the steps).
+         */
         GenerationRow run(EnergyRun energy) {
             try (NoGrad g = NoGrad.enter()) {
-                S state = model.initialState(1);
-                SplittableRandom rng = new SplittableRandom(seed + context);
                 long prefillStart = System.nanoTime();
-                for (int i = 0; i < context; i++) {
-                    feed(state, rng.nextInt(VOCAB));
-                }
+                S prefilled = prefill();
                 double prefillSeconds = (System.nanoTime() - prefillStart) / 1e9;
-                long stateFloats = state.floatsPerStream();
+                long stateFloats = prefilled.floatsPerStream();
                 for (int i = 0; i < warmup; i++) {
-                    feed(state, next);
+                    feed(prefilled, next);
                 }
+                int first = next;
                 long[] stepNanos = new long[tokens];
+                long[] medians = new long[64];
+                int passes = 0;
+                long generationNanos = 0;
                 EnergyReport report;
-                long start;
-                long end;
                 try (EnergyWindow w = energy.window("generate-" + name + "-" + context)) {
-                    start = System.nanoTime();
-                    for (int i = 0; i < tokens; i++) {
-                        long t0 = System.nanoTime();
-                        feed(state, next);
-                        stepNanos[i] = System.nanoTime() - t0;
-                    }
-                    end = System.nanoTime();
+                    long windowStart = System.nanoTime();
+                    do {
+                        S state = model.copyState(prefilled);
+                        next = first;
+                        for (int i = 0; i < tokens; i++) {
+                            long t0 = System.nanoTime();
+                            feed(state, next);
+                            stepNanos[i] = System.nanoTime() - t0;
+                            generationNanos += stepNanos[i];
+                        }
+                        Arrays.sort(stepNanos);
+                        if (passes == medians.length) {
+                            medians = Arrays.copyOf(medians, passes * 2);
+                        }
+                        medians[passes++] = stepNanos[tokens / 2];
+                    } while (System.nanoTime() - windowStart < minSeconds * 1e9);
                     report = w.end();
                 }
-                Arrays.sort(stepNanos);
-                return new GenerationRow(name, context, tokens, stateFloats, state.constantSize(), prefillSeconds,
-                        (end - start) / 1e9, stepNanos[tokens / 2] / 1e6, report.totalJoules() / tokens,
+                long[] m = Arrays.copyOf(medians, passes);
+                Arrays.sort(m);
+                long total = (long) tokens * passes;
+                return new GenerationRow(name, context, tokens, passes, stateFloats, prefilled.constantSize(),
+                        prefillSeconds, generationNanos / 1e9, m[passes / 2] / 1e6, report.totalJoules() / total,
                         sources(report), report.anyEstimate(), report.belowResolution());
             }
+        }
+
+        private S prefill() {
+            S state = model.initialState(1);
+            SplittableRandom rng = new SplittableRandom(seed + context);
+            for (int i = 0; i < context; i++) {
+                feed(state, rng.nextInt(VOCAB));
+            }
+            return state;
         }
 
         /** Steps one token and keeps the greedy choice for the next step. */
@@ -245,7 +285,7 @@ final class BenchGenerateCommand implements Callable<Integer> {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("vocabSize", VOCAB).put("seqLen", seqLen).put("tokens", tokens).put("warmup", warmup).put("seed", seed);
         contexts.forEach(o.putArray("contexts")::add);
-        o.put("threads", Parallel.threads()).put("meter", meter).put("batch", 1).put("decoding", "greedy");
+        o.put("minSeconds", minSeconds).put("threads", Parallel.threads()).put("meter", meter).put("batch", 1).put("decoding", "greedy");
         return o;
     }
 }

@@ -14,7 +14,7 @@ final class BenchGenerateOutput {
     private BenchGenerateOutput() {}
 
     /**
-     * {@code {"settings": {...}, "rows": [{"model", "context", "tokens", "tokensPerSecond", "msPerTokenP50",
+     * {@code {"settings": {...}, "rows": [{"model", "context", "tokens", "passes", "tokensPerSecond", "msPerTokenP50",
      * "joulesPerToken", "energySource", "energyIsEstimate", "belowResolution", "stateKind", "stateFloats",
      * "stateBytes", "constantState", "prefillSeconds", "generationSeconds"}, ...]}}
      */
@@ -24,7 +24,7 @@ final class BenchGenerateOutput {
         ArrayNode a = o.putArray("rows");
         for (GenerationRow r : rows) {
             ObjectNode n = a.addObject();
-            n.put("model", r.model()).put("context", r.context()).put("tokens", r.tokens());
+            n.put("model", r.model()).put("context", r.context()).put("tokens", r.tokens()).put("passes", r.passes());
             n.put("tokensPerSecond", r.tokensPerSecond()).put("msPerTokenP50", r.msPerTokenP50());
             putNumber(n, "joulesPerToken", r.joulesPerToken());
             n.put("energySource", r.energySource()).put("energyIsEstimate", r.energyIsEstimate());

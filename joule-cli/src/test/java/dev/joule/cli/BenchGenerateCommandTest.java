@@ -18,7 +18,7 @@ class BenchGenerateCommandTest {
     void jsonHasARowPerModelAndContextAndTheKvCacheGrowsWithTheContext(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("gen.json");
         CliRun run = CliRun.of("bench-generate", "--models", "transformer,lstm", "--contexts", "8,16", "--tokens", "4",
-                "--warmup", "1", "--threads", "1", "--json", "--out", file.toString());
+                "--warmup", "1", "--threads", "1", "--min-seconds", "0", "--json", "--out", file.toString());
         assertEquals(0, run.exitCode(), run::toString);
         JsonNode o = new ObjectMapper().readTree(run.out());
         assertEquals(o, new ObjectMapper().readTree(Files.readString(file)));
@@ -27,6 +27,7 @@ class BenchGenerateCommandTest {
         assertEquals(4, rows.size());
         for (JsonNode r : rows) {
             assertEquals(4, r.get("tokens").asInt(), r::toString);
+            assertEquals(1, r.get("passes").asInt(), r::toString);
             assertTrue(r.get("tokensPerSecond").asDouble() > 0, r::toString);
             assertTrue(r.get("msPerTokenP50").asDouble() > 0, r::toString);
             assertFalse(r.get("energySource").asText().isEmpty(), r::toString);
@@ -46,7 +47,7 @@ class BenchGenerateCommandTest {
 
     @Test
     void tableAndUsageErrors() {
-        CliRun table = CliRun.of("bench-generate", "--models", "mingru", "--contexts", "4", "--tokens", "2", "--warmup", "0");
+        CliRun table = CliRun.of("bench-generate", "--models", "mingru", "--contexts", "4", "--tokens", "2", "--warmup", "0", "--min-seconds", "0.05");
         assertEquals(0, table.exitCode(), table::toString);
         assertTrue(table.out().contains("mingru") && table.out().contains("J/token source"), table::toString);
         assertEquals(2, CliRun.of("bench-generate", "--models", "nope").exitCode());

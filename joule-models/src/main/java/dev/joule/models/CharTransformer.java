@@ -156,6 +156,11 @@ public final class CharTransformer extends Module implements StepModel<Transform
         return head.forward(norm.forward(h));
     }
 
+    @Override
+    public TransformerCache copyState(TransformerCache state) {
+        return state.copy();
+    }
+
     public ModelConfig config() {
         return config;
     }

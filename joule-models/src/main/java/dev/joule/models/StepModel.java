@@ -29,4 +29,7 @@ public interface StepModel<S extends StepState> extends Model {
      * @throws IllegalStateException when {@code state.remainingSteps() == 0} (a full cache)
      */
     Var step(S state, Tensor xT);
+
+    /** An independent deep copy of {@code state}: stepping one does not change the other. */
+    S copyState(S state);
 }

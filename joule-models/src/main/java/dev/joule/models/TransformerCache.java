@@ -65,6 +65,17 @@ public final class TransformerCache implements StepState {
         return capacity - length;
     }
 
+    /** A deep copy of every layer's cache and the position. */
+    public TransformerCache copy() {
+        List<KvCache> copied = new java.util.ArrayList<>(layers.size());
+        for (KvCache c : layers) {
+            copied.add(c.copy());
+        }
+        TransformerCache t = new TransformerCache(batch, capacity, copied);
+        t.length = length;
+        return t;
+    }
+
     KvCache layer(int i) {
         return layers.get(i);
     }

@@ -77,6 +77,21 @@ class CharTransformerStepTest {
     }
 
     @Test
+    void copiedCacheIsIndependent() {
+        CharTransformer m = model(8, 4);
+        try (NoGrad g = NoGrad.enter()) {
+            TransformerCache cache = m.initialState(1);
+            m.step(cache, Tensor.of(new float[] {2}, 1));
+            TransformerCache copy = m.copyState(cache);
+            float[] a = m.step(copy, Tensor.of(new float[] {5}, 1)).value().copy().data();
+            assertEquals(1, cache.length());
+            assertEquals(2, copy.length());
+            float[] b = m.step(cache, Tensor.of(new float[] {5}, 1)).value().copy().data();
+            assertArrayEquals(a, b, 0f);
+        }
+    }
+
+    @Test
     void fullCacheRefusesAnotherStep() {
         CharTransformer m = model(4, 1);
         try (NoGrad g = NoGrad.enter()) {

@@ -27,4 +27,9 @@ public interface RecurrentModel extends StepModel<RecurrentState> {
      */
     @Override
     Var step(RecurrentState state, Tensor xT);
+
+    @Override
+    default RecurrentState copyState(RecurrentState state) {
+        return state.copy();
+    }
 }

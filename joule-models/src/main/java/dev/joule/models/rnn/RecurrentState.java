@@ -40,6 +40,19 @@ public final class RecurrentState implements StepState {
         return n / Math.max(1, batch);
     }
 
+    /** A deep copy: every slot's tensor is copied, so steps on either state leave the other alone. */
+    public RecurrentState copy() {
+        List<Tensor[]> copied = new java.util.ArrayList<>(layers.size());
+        for (Tensor[] slots : layers) {
+            Tensor[] c = new Tensor[slots.length];
+            for (int i = 0; i < slots.length; i++) {
+                c[i] = slots[i] == null ? null : slots[i].copy();
+            }
+            copied.add(c);
+        }
+        return new RecurrentState(batch, copied);
+    }
+
     @Override
     public boolean constantSize() {
         return true;
