@@ -53,7 +53,7 @@ final class CompareOutput {
         out.println("J/" + unit + " source: " + rows.stream().map(r -> r.model() + "=" + source(r.inferenceSource(),
                 r.inferenceEstimate(), r.inferenceBelowResolution())).reduce((a, b) -> a + ", " + b).orElse("-"));
         out.println("45nm J/" + unit + ": Horowitz ISSCC 2014 45 nm fp32 (E_MAC 4.6 pJ, E_AC 0.9 pJ) on counted MACs, "
-                + "analytic ACs, other flops and bytes (as SRAM): an estimate, ±100 %.");
+                + "other flops incl. spike ACs (as E_AC) and bytes (as SRAM): an estimate, ±100 %.");
         out.println("p50 latency: one " + settings.get("latencyUnit").asText() + " at batch 1. Details: docs/compare.md.");
     }
 

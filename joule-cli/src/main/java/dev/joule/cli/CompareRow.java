@@ -14,10 +14,11 @@ package dev.joule.cli;
  * @param joulesPerInference    energy of the measured inference window / inferences in it
  * @param inferenceBelowResolution the inference window was shorter than the meter's resolution
  * @param macsPerInference      analytic MACs of one inference (the model's formula; per token: a window's / its length)
- * @param acsPerInference       analytic accumulate-only operations of one inference (spiking models), else 0
+ * @param acsPerInference       accumulate-only operations of one inference: spiking models' measured mean over
+ *                              the inference window (their analytic upper bound before any), else 0
  * @param countedMacsPerInference MACs the kernels counted in the inference window / inferences
- * @param analyticJoulesPerInference Horowitz 45 nm: counted MACs at E_MAC, analytic ACs at E_AC, other flops as
- *                              adds, counted bytes as SRAM traffic
+ * @param analyticJoulesPerInference Horowitz 45 nm: counted MACs at E_MAC (4.6 pJ), other counted flops (spike
+ *                              accumulates included) as adds at E_AC (0.9 pJ), counted bytes as SRAM traffic
  * @param p50LatencyMillis      median latency of one sample (an image, or a context window) at batch 1
  * @param stateFloats           state or KV-cache floats per stream, -1 when none
  * @param stateKind             what {@code stateFloats} holds, "-" when none

@@ -1,17 +1,23 @@
 package dev.joule.cli;
 
 import dev.joule.models.ModelConfig;
-import dev.joule.models.rnn.RecurrentModel;
+import dev.joule.models.StepModel;
+import dev.joule.models.StepState;
+import dev.joule.models.TransformerCache;
 import dev.joule.nn.Model;
 
 /**
- * Size facts of a built model that do not need training: parameters, analytic MACs of one inference,
- * and the inference memory besides the weights (recurrent state, or a transformer LM's KV cache).
+ * Size facts of a built model that do not need training: parameters, analytic MACs (and, for spiking
+ * models, ACs) of one inference, and the inference memory besides the weights: a recurrent state, or a
+ * transformer LM's KV cache at a full context.
  *
- * @param stateFloats floats held per stream while streaming; -1 when the model has no such state
- * @param stateKind   "recurrent state", "kv cache (full context)" or "-"
+ * @param acsPerInference accumulate-only operations per inference (spiking models; before any measurement
+ *                        their analytic upper bound), 0 for the others
+ * @param stateFloats     floats held per stream while streaming; -1 when the model has no such state
+ * @param stateKind       "recurrent state", "kv cache (full context)" or "-"
  */
-record ModelFacts(String name, long parameters, long macsPerInference, String macsUnit, long stateFloats, String stateKind) {
+record ModelFacts(String name, long parameters, long macsPerInference, long acsPerInference, String macsUnit,
+                  long stateFloats, String stateKind) {
 
     static ModelFacts of(String name, ModelConfig cfg, Model model) {
         boolean images = ModelConfig.FASHION_MNIST.equals(cfg.task());
@@ -19,15 +25,23 @@ record ModelFacts(String name, long parameters, long macsPerInference, String ma
         String unit = images ? "per image" : "per window of " + cfg.seqLen() + " tokens";
         long state = -1;
         String kind = "-";
-        if (model instanceof RecurrentModel r) {
-            state = r.initialState(1).floatsPerStream();
-            kind = "recurrent state";
-        } else if (!images && "transformer".equals(name)) {
+        if (model instanceof StepModel<?> step) {
+            StepState s = step.initialState(1);
+            if (s.constantSize()) {
+                state = s.floatsPerStream();
+                kind = "recurrent state";
+            } else if (s instanceof TransformerCache cache) {
+                state = cache.allocatedFloatsPerStream();
+                kind = "kv cache (full context)";
+            }
+        }
+        if (state < 0 && !images && "transformer".equals(name)) {
             // Keys and values of every layer for every position of a full context.
             state = 2L * cfg.layers() * cfg.seqLen() * cfg.dModel();
             kind = "kv cache (full context)";
         }
-        return new ModelFacts(name, model.parameterCount(), model.macsPerInference(), unit, state, kind);
+        return new ModelFacts(name, model.parameterCount(), model.macsPerInference(), Math.max(0, model.acsPerInference()),
+                unit, state, kind);
     }
 
     String stateText() {

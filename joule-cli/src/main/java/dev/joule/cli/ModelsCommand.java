@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code joule models}: every registered architecture with its size for a task, without training anything. */
 @Command(name = "models", mixinStandardHelpOptions = true,
-        description = {"List the registered models with parameters, MACs per inference and inference state memory,",
+        description = {"List the registered models with parameters, MACs (and, for spiking models, the upper bound of ACs) per "
+                + "inference and inference state memory,",
             "built with their default configuration for a task. char-lm uses the fortunes vocabulary when installed, else 96 symbols."})
 final class ModelsCommand implements Callable<Integer> {
     /** Printable ASCII plus newline: the vocabulary assumed when the fortunes corpus is not installed. */
@@ -43,7 +44,8 @@ final class ModelsCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         ArrayNode rows = JsonNodeFactory.instance.arrayNode();
         if (!json) {
-            out.printf(Locale.ROOT, "%-20s %12s %16s  %-28s %s%n", "model", "parameters", "MACs/inference", "MACs counted", "state memory");
+            out.printf(Locale.ROOT, "%-20s %12s %16s %14s  %-28s %s%n", "model", "parameters", "MACs/inference", "ACs/inference",
+                    "MACs counted", "state memory");
         }
         for (String name : ModelRegistry.names()) {
             ModelFacts f;
@@ -53,14 +55,14 @@ final class ModelsCommand implements Callable<Integer> {
             } catch (UnknownModelException unsupported) {
                 // mlp and cnn classify images only.
                 if (!json) {
-                    out.printf(Locale.ROOT, "%-20s %12s %16s  %-28s %s%n", name, "-", "-", "(not for " + task + ")", "-");
+                    out.printf(Locale.ROOT, "%-20s %12s %16s %14s  %-28s %s%n", name, "-", "-", "-", "(not for " + task + ")", "-");
                 }
                 continue;
             }
             if (json) {
                 ObjectNode r = rows.addObject();
                 r.put("model", name).put("parameters", f.parameters()).put("macsPerInference", f.macsPerInference())
-                        .put("macsUnit", f.macsUnit());
+                        .put("acsPerInference", f.acsPerInference()).put("macsUnit", f.macsUnit());
                 if (f.stateFloats() >= 0) {
                     r.put("stateFloatsPerStream", f.stateFloats()).put("stateBytesPerStream", 4 * f.stateFloats());
                 } else {
@@ -68,8 +70,8 @@ final class ModelsCommand implements Callable<Integer> {
                 }
                 r.put("stateKind", f.stateKind());
             } else {
-                out.printf(Locale.ROOT, "%-20s %12d %16d  %-28s %s%n", name, f.parameters(), f.macsPerInference(),
-                        f.macsUnit(), f.stateText());
+                out.printf(Locale.ROOT, "%-20s %12d %16d %14d  %-28s %s%n", name, f.parameters(), f.macsPerInference(),
+                        f.acsPerInference(), f.macsUnit(), f.stateText());
             }
         }
         if (json) {

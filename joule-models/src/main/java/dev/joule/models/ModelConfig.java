@@ -49,7 +49,38 @@ public record ModelConfig(String architecture, String task, int inputDim, int se
         if (images) {
             return new ModelConfig(arch, task, inputDim, seqLen, vocabSize, numClasses, 64, 4, 2, 128, 0, 0f);
         }
-        return new ModelConfig(arch, task, inputDim, seqLen, vocabSize, numClasses, 128, 4, 4, 512, 0, 0f);
+        return tokenDefaults(arch, task, inputDim, seqLen, vocabSize, numClasses);
+    }
+
+    /**
+     * Token-task shapes, each near the issue's char-LM references (a ~0.84M-parameter Transformer and a 2-layer
+     * LSTM of 256, ~0.97M, at a vocabulary of ~100), so that {@code joule compare} sets architectures of about the
+     * same size against each other. Parameters at vocabulary 100: transformer, sparse-transformer and
+     * linear-transformer ~0.84M (d 128, 4 layers, ff 512); lstm 0.97M; gru 0.73M (the same 2 x 256); mingru 0.98M
+     * (3 layers of 448); minlstm 0.83M (2 of 448); mamba 0.89M (d 176, 4 layers); rwkv 0.95M. A recurrent
+     * model's {@code hidden} set here keeps these {@code layers} ({@code RecurrentDefaults} only fills hidden = 0).
+     */
+    private static ModelConfig tokenDefaults(String arch, String task, int inputDim, int seqLen, int vocabSize, int numClasses) {
+        int dModel = 128;
+        int layers = 4;
+        int hidden = 0;
+        switch (arch) {
+            case "lstm", "gru" -> {
+                hidden = 256;
+                layers = 2;
+            }
+            case "mingru" -> {
+                hidden = 448;
+                layers = 3;
+            }
+            case "minlstm" -> {
+                hidden = 448;
+                layers = 2;
+            }
+            case "mamba" -> dModel = 176;
+            default -> { }
+        }
+        return new ModelConfig(arch, task, inputDim, seqLen, vocabSize, numClasses, dModel, 4, layers, 512, hidden, 0f);
     }
 
     /** Defaults for Fashion-MNIST, whose input shape the data fixes. */
