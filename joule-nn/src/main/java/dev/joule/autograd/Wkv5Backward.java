@@ -44,8 +44,9 @@ final class Wkv5Backward {
         Parallel.parallelFor(pairs, 1, (from, to) -> {
             float[] d = new float[n * n];
             float[] states = new float[Wkv5Ops.CHUNK * n * n];
+            float[] gwTile = new float[n * n];
             for (int p = from; p < to; p++) {
-                pair(p, gy, gr, gk, gv, gwPart, guPart, d, states);
+                pair(p, gy, gr, gk, gv, gwPart, guPart, d, states, gwTile);
             }
         });
         OpCounter.record(6L * r.length * n, 0, 40L * r.length);
@@ -71,13 +72,14 @@ final class Wkv5Backward {
     }
 
     private void pair(int p, float[] gy, float[] gr, float[] gk, float[] gv, double[] gwPart, double[] guPart,
-            float[] d, float[] states) {
+            float[] d, float[] states, float[] gwTile) {
         int n = g.n();
         int nn = n * n;
         int b = p / g.heads();
         int h = p % g.heads();
         int hw = h * n;
         java.util.Arrays.fill(d, 0f);
+        java.util.Arrays.fill(gwTile, 0f);
         for (int c = chunks - 1; c >= 0; c--) {
             int t0 = c * Wkv5Ops.CHUNK;
             int t1 = Math.min(g.time(), t0 + Wkv5Ops.CHUNK);
@@ -86,59 +88,48 @@ final class Wkv5Backward {
                 advance(states, (t - t0) * nn, (t + 1 - t0) * nn, g.at(b, t, h), hw, n);
             }
             for (int t = t1 - 1; t >= t0; t--) {
-                position(gy, g.at(b, t, h), hw, n, states, (t - t0) * nn, d, gr, gk, gv, gwPart, guPart, p * n);
+                position(gy, g.at(b, t, h), hw, n, states, (t - t0) * nn, d, gr, gk, gv, guPart,
+                        p * n, gwTile);
             }
+        }
+        for (int i = 0; i < n; i++) {
+            double sum = 0;
+            for (int j = 0; j < n; j++) {
+                sum += gwTile[i * n + j];
+            }
+            gwPart[p * n + i] = sum;
         }
     }
 
     /** {@code states[to] = diag(w) states[from] + k_tᵀ v_t}. */
     private void advance(float[] states, int from, int to, int at, int hw, int n) {
-        for (int i = 0; i < n; i++) {
-            float wi = w[hw + i];
-            float ki = k[at + i];
-            int row = i * n;
-            for (int j = 0; j < n; j++) {
-                states[to + row + j] = wi * states[from + row + j] + ki * v[at + j];
-            }
-        }
+        Wkv5Rows.get().advance(states, from, to, k, v, at, w, hw, n);
     }
 
-    /** One position backwards: gradients of r, k, v at {@code at}; turns {@code d} from D_t into D_{t−1}. */
+    /**
+     * One position backwards: gradients of r, k, v at {@code at}, decay and bonus sums of the pair at
+     * {@code part}; adds the decay terms to {@code gwTile}; turns {@code d} from D_t into D_{t−1}.
+     */
     private void position(float[] gy, int at, int hw, int n, float[] states, int sp, float[] d, float[] gr,
-            float[] gk, float[] gv, double[] gwPart, double[] guPart, int part) {
+            float[] gk, float[] gv, double[] guPart, int part, float[] gwTile) {
         float gv0 = 0f;
         float bonus = 0f;
         for (int j = 0; j < n; j++) {
             gv0 += gy[at + j] * v[at + j];
         }
         for (int i = 0; i < n; i++) {
-            bonus += r[at + i] * u[hw + i] * k[at + i];
+            float ri = r[at + i];
+            float ki = k[at + i];
+            float ui = u[hw + i];
+            bonus += ri * ui * ki;
+            gr[at + i] = ui * ki * gv0;
+            gk[at + i] = ui * ri * gv0;
+            guPart[part + i] += (double) ri * ki * gv0;
         }
         for (int j = 0; j < n; j++) {
             gv[at + j] = bonus * gy[at + j];
         }
-        for (int i = 0; i < n; i++) {
-            float ri = r[at + i];
-            float ki = k[at + i];
-            float wi = w[hw + i];
-            int row = i * n;
-            float dr = 0f;
-            float dk = 0f;
-            float dw = 0f;
-            for (int j = 0; j < n; j++) {
-                float dij = d[row + j];
-                float sij = states[sp + row + j];
-                dr += gy[at + j] * sij;
-                dk += dij * v[at + j];
-                dw += dij * sij;
-                gv[at + j] += dij * ki;
-                d[row + j] = wi * dij + ri * gy[at + j];
-            }
-            gr[at + i] = dr + u[hw + i] * ki * gv0;
-            gk[at + i] = dk + u[hw + i] * ri * gv0;
-            gwPart[part + i] += dw;
-            guPart[part + i] += (double) ri * ki * gv0;
-        }
+        Wkv5Rows.get().backward(states, sp, d, r, k, v, gy, at, w, hw, gr, gk, gv, gwTile, n);
     }
 
     private float[] sumOverBatch(double[] part) {

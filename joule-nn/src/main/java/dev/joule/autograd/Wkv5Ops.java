@@ -18,8 +18,8 @@ import java.util.Arrays;
  *
  * <p><b>Form.</b> The training form is the sequential recurrence, one position at a time per (batch row, head),
  * with the (batch row, head) pairs in parallel; each position is one fused pass over S (read row i, add
- * {@code r_i S[i][·]} to y, write {@code w_i S[i][·] + k_i v}), 2N² multiply-adds, in inner loops over j that
- * the JIT vectorises. A chunked form would turn the within-chunk part into small matrix products, but at the
+ * {@code r_i S[i][·]} to y, write {@code w_i S[i][·] + k_i v}), 2N² multiply-adds, in row kernels over j on the
+ * Vector API ({@link Wkv5Rows}). A chunked form would turn the within-chunk part into small matrix products, but at the
  * head sizes Joule uses (N = 16–64) the sequential pass over an L1-resident state does the same MACs without
  * extra passes; it also never forms a cumulative decay product, so there is no range to watch: every factor
  * applied to S is one {@code w_i} ≤ 1. The step form ({@link #step}) runs the very same per-position code, so
@@ -147,17 +147,7 @@ public final class Wkv5Ops {
         for (int j = 0; j < n; j++) {
             y[at + j] = bonus * v[at + j];
         }
-        for (int i = 0; i < n; i++) {
-            float ri = r[at + i];
-            float ki = k[at + i];
-            float wi = w[hw + i];
-            int row = i * n;
-            for (int j = 0; j < n; j++) {
-                float sij = s[row + j];
-                y[at + j] += ri * sij;
-                s[row + j] = wi * sij + ki * v[at + j];
-            }
-        }
+        Wkv5Rows.get().forward(s, 0, r, k, v, y, at, w, hw, n);
     }
 
     /** {@code [B, T, H, N]} indexing: row (b, t, h) starts at {@link #at}. */

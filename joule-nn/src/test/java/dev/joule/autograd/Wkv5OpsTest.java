@@ -106,6 +106,39 @@ class Wkv5OpsTest {
         }
     }
 
+    /** The active kernels (Vector API when enabled) agree with the scalar oracle, partial column blocks included. */
+    @Test
+    void kernelsMatchTheScalarOracle() {
+        Wkv5Rows[] impl = {Wkv5Rows.get(), Wkv5Rows.scalar()};
+        for (int n : new int[] {3, 16, 37}) {
+            float[] r = GradCheck.randn(20 + n, n).toArray();
+            float[] k = GradCheck.randn(21 + n, n).toArray();
+            float[] v = GradCheck.randn(22 + n, n).toArray();
+            float[] g = GradCheck.randn(23 + n, n).toArray();
+            float[] w = GradCheck.uniform(24 + n, 0f, 1f, n).toArray();
+            float[][][] out = new float[2][][];
+            for (int m = 0; m < 2; m++) {
+                float[] s = GradCheck.randn(25 + n, 2 * n * n).toArray();
+                float[] y = GradCheck.randn(26 + n, n).toArray();
+                float[] d = GradCheck.randn(27 + n, n * n).toArray();
+                float[] gr = new float[n];
+                float[] gk = new float[n];
+                float[] gv = new float[n];
+                float[] gw = new float[n * n];
+                impl[m].forward(s, 0, r, k, v, y, 0, w, 0, n);
+                impl[m].advance(s, 0, n * n, k, v, 0, w, 0, n);
+                impl[m].backward(s, n * n, d, r, k, v, g, 0, w, 0, gr, gk, gv, gw, n);
+                out[m] = new float[][] {s, y, d, gr, gk, gv, gw};
+            }
+            for (int a = 0; a < out[0].length; a++) {
+                for (int i = 0; i < out[0][a].length; i++) {
+                    assertEquals(out[1][a][i], out[0][a][i], 1e-4f * (1 + Math.abs(out[1][a][i])),
+                            "n=" + n + " array " + a + " element " + i);
+                }
+            }
+        }
+    }
+
     @Test
     void wrongShapesNameTheOperands() {
         Var x = Var.constant(Tensor.zeros(1, 2, H, N));
