@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
             ModelsCommand.class,
             CompareCommand.class,
             BenchGenerateCommand.class,
+            EmbedCommand.class,
         })
 public final class JouleCommand implements Runnable {
     @Spec
