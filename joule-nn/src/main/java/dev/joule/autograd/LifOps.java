@@ -57,11 +57,8 @@ public final class LifOps {
         boolean keep = OpSupport.needsGrad(current);
         float[] spikes = new float[steps * neurons];
         float[] membrane = keep ? new float[steps * neurons] : null;
-        Parallel.parallelFor(neurons, 1024, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                forwardNeuron(in, repeated, i, neurons, steps, lif, spikes, membrane);
-            }
-        });
+        Parallel.parallelFor(neurons, 1024, (from, to) -> forwardRange(in, repeated, from, to, neurons, steps, lif,
+                spikes, membrane));
         long updates = (long) steps * neurons;
         OpCounter.record(updates, 2 * updates, 12 * updates);
         Tensor out = Tensor.of(spikes, outShape);
@@ -71,65 +68,73 @@ public final class LifOps {
         return Var.op(out, g -> {
             float[] gs = ScanOps.dense(g);
             float[] gi = new float[in.length];
-            Parallel.parallelFor(neurons, 1024, (from, to) -> {
-                for (int i = from; i < to; i++) {
-                    backwardNeuron(gs, spikes, membrane, repeated, i, neurons, steps, lif, gi);
-                }
-            });
+            Parallel.parallelFor(neurons, 1024, (from, to) -> backwardRange(gs, spikes, membrane, repeated, from, to,
+                    neurons, steps, lif, gi));
             OpSupport.addInto(current, gi, 0);
         }, current);
     }
 
-    private static void forwardNeuron(float[] in, boolean repeated, int i, int neurons, int steps, Lif lif,
+    /** Neurons [from, to), time outermost so that each step reads and writes contiguous runs. */
+    private static void forwardRange(float[] in, boolean repeated, int from, int to, int neurons, int steps, Lif lif,
             float[] spikes, float[] membrane) {
         float beta = lif.beta();
         float theta = lif.threshold();
         boolean subtract = lif.reset() == Lif.Reset.SUBTRACT;
-        float u = 0f;
-        float sPrev = 0f;
+        int len = to - from;
+        float[] u = new float[len];
+        float[] prev = new float[len];
         for (int t = 0; t < steps; t++) {
-            int at = t * neurons + i;
-            float current = in[repeated ? i : at];
-            if (subtract) {
-                u = beta * u + current - theta * sPrev;
-            } else {
-                u = (sPrev != 0f ? 0f : beta * u) + current;
+            int base = t * neurons + from;
+            int inBase = repeated ? from : base;
+            for (int j = 0; j < len; j++) {
+                float current = in[inBase + j];
+                float v = subtract ? beta * u[j] + current - theta * prev[j]
+                        : (prev[j] != 0f ? 0f : beta * u[j]) + current;
+                float spike = v > theta ? 1f : 0f;
+                u[j] = v;
+                prev[j] = spike;
+                spikes[base + j] = spike;
             }
-            sPrev = u > theta ? 1f : 0f;
-            spikes[at] = sPrev;
             if (membrane != null) {
-                membrane[at] = u;
+                System.arraycopy(u, 0, membrane, base, len);
             }
         }
     }
 
-    private static void backwardNeuron(float[] gs, float[] spikes, float[] membrane, boolean repeated, int i,
+    /** Reverse-time pass over neurons [from, to), time outermost; see the class comment for the recurrence. */
+    private static void backwardRange(float[] gs, float[] spikes, float[] membrane, boolean repeated, int from, int to,
             int neurons, int steps, Lif lif, float[] gi) {
         double beta = lif.beta();
         double theta = lif.threshold();
         boolean subtract = lif.reset() == Lif.Reset.SUBTRACT;
         boolean detach = lif.detachReset();
         Surrogate sur = lif.surrogate();
-        double gNext = 0;
-        double gSum = 0;
+        int len = to - from;
+        double[] gNext = new double[len];
+        double[] gSum = repeated ? new double[len] : null;
         for (int t = steps - 1; t >= 0; t--) {
-            int at = t * neurons + i;
-            double u = membrane[at];
-            double gSpike = gs[at];
-            if (!detach) {
-                gSpike += (subtract ? -theta : -beta * u) * gNext;
+            int base = t * neurons + from;
+            for (int j = 0; j < len; j++) {
+                int at = base + j;
+                double u = membrane[at];
+                double gSpike = gs[at];
+                if (!detach) {
+                    gSpike += (subtract ? -theta : -beta * u) * gNext[j];
+                }
+                double carry = subtract ? beta : beta * (1 - spikes[at]);
+                double gU = sur.derivative(u - theta) * gSpike + carry * gNext[j];
+                if (repeated) {
+                    gSum[j] += gU;
+                } else {
+                    gi[at] = (float) gU;
+                }
+                gNext[j] = gU;
             }
-            double carry = subtract ? beta : beta * (1 - spikes[at]);
-            double gU = sur.derivative(u - theta) * gSpike + carry * gNext;
-            if (repeated) {
-                gSum += gU;
-            } else {
-                gi[at] = (float) gU;
-            }
-            gNext = gU;
         }
         if (repeated) {
-            gi[i] = (float) gSum;
+            for (int j = 0; j < len; j++) {
+                gi[from + j] = (float) gSum[j];
+            }
         }
     }
 }
