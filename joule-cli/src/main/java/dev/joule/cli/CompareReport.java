@@ -18,6 +18,7 @@ final class CompareReport {
             body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em;color:#1d2330;background:#fff}
             h1{font-size:1.4em;margin-bottom:.2em}
             p.settings{color:#4a5263;margin-top:0}
+            div.scroll{overflow-x:auto}
             table{border-collapse:collapse;font-size:.85em;margin:1em 0}
             th,td{border:1px solid #d5d9e2;padding:.3em .5em;text-align:right;white-space:nowrap}
             th{background:#eef1f6}
@@ -110,7 +111,7 @@ final class CompareReport {
         String[] head = {"model", "parameters", bpc ? "bpc" : "accuracy", "steps", "peak lr", "training time",
             "training energy", "J per " + unit, "J source", "MACs per " + unit, "ACs per " + unit, "45 nm J per " + unit,
             "p50 latency", "state / KV memory", "energy vs transformer"};
-        h.append("<table id=\"rows\">\n<thead><tr>");
+        h.append("<div class=\"scroll\"><table id=\"rows\">\n<thead><tr>");
         for (String c : head) {
             h.append(c.equals("model") ? "<th class=\"model\">" : "<th>").append(escape(c)).append("</th>");
         }
@@ -137,7 +138,7 @@ final class CompareReport {
             cell(h, null, Double.isNaN(ratio) ? "-" : String.format(Locale.ROOT, "%.2f×", ratio));
             h.append("</tr>\n");
         }
-        h.append("</tbody>\n</table>\n");
+        h.append("</tbody>\n</table></div>\n");
     }
 
     private static void cell(StringBuilder h, String cssClass, String text) {
