@@ -240,6 +240,14 @@ public final class Ops {
         return BlockSparseAttentionOps.attentionHeads(q, k, v, heads, layout);
     }
 
+    /**
+     * RWKV-5 WKV: r, k, v [B, T, H, N], decay θ and bonus u [H, N] give y [B, T, H, N] with
+     * y_t = r_t·(diag(u) k_tᵀv_t + S_{t−1}), S_t = diag(exp(−exp θ)) S_{t−1} + k_tᵀv_t ({@link Wkv5Ops}).
+     */
+    public static Var wkv5(Var r, Var k, Var v, Var decay, Var bonus) {
+        return Wkv5Ops.wkv5(r, k, v, decay, bonus);
+    }
+
     // ---- losses
 
     /** Mean cross-entropy of logits [N, C]; target -1 ignores a row; PyTorch label smoothing. */

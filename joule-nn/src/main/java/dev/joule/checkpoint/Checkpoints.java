@@ -107,11 +107,13 @@ public final class Checkpoints {
             int[] expected = p.getValue().shape();
             if (w == null) {
                 throw new CheckpointException(source + ": tensor '" + p.getKey() + "' of shape " + Arrays.toString(expected)
-                        + " is missing; the checkpoint was made for a different model");
+                        + " is missing; the checkpoint was made for a different model, or by an older Joule whose version"
+                        + " of this architecture had other parameters (e.g. rwkv before RWKV-5): train a new one with joule train");
             }
             if (!Arrays.equals(w.shape(), expected)) {
                 throw new CheckpointException(source + ": tensor '" + p.getKey() + "' has shape " + Arrays.toString(w.shape())
-                        + ", the model built from config.json expects " + Arrays.toString(expected));
+                        + ", the model built from config.json expects " + Arrays.toString(expected)
+                        + "; if an older Joule made it, train a new one with joule train");
             }
         }
         for (String name : weights.keySet()) {

@@ -15,7 +15,7 @@ import java.util.random.RandomGenerator;
  * <pre>
  *   mix(μ) = s + μ ⊙ (n − s)
  *   r = rec(mix μr), k = key(mix μk), v = value(mix μv), g = silu(gate(mix μg))        all d → d, no bias
- *   y = WKV5(r, k, v; decay θ [H, N], bonus u [H, N])                                   {@link Wkv5Ops}
+ *   y = WKV5(r, k, v; decay θ [H, N], bonus u [H, N])                   {@link Ops#wkv5}, {@link Wkv5Ops}
  *   out = out(GroupNorm_H(y) ⊙ g)        GroupNorm: per head over its N channels, eps 64e-5, affine per channel
  * </pre>
  *
@@ -84,7 +84,7 @@ final class RwkvTimeMix extends Module {
         Var s = RwkvBlock.shift(n);
         int[] sh = n.shape();
         int[] heads4 = {sh[0], sh[1], heads, headSize};
-        Var y = Wkv5Ops.wkv5(Ops.reshape(rec.forward(RwkvBlock.mix(n, s, mixR)), heads4),
+        Var y = Ops.wkv5(Ops.reshape(rec.forward(RwkvBlock.mix(n, s, mixR)), heads4),
                 Ops.reshape(key.forward(RwkvBlock.mix(n, s, mixK)), heads4),
                 Ops.reshape(value.forward(RwkvBlock.mix(n, s, mixV)), heads4), decay, bonus);
         return output(y, n, s);

@@ -1,12 +1,18 @@
 package dev.joule.models.rnn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.joule.autograd.NoGrad;
+import dev.joule.checkpoint.CheckpointException;
+import dev.joule.checkpoint.Checkpoints;
 import dev.joule.models.ModelConfig;
 import dev.joule.models.ModelRegistry;
 import dev.joule.tensor.OpCounter;
 import dev.joule.tensor.Tensor;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** rwkv (RWKV-5): exact sizes, MACs against the op counter, step form = parallel form, causality, memorisation. */
@@ -84,6 +90,23 @@ class RwkvTest {
                 assertEquals(m.macsPerInference() / c.seqLen() + normDots, r.macs());
             }
         }
+    }
+
+    /** An RWKV-4 checkpoint (flat block parameters, per-channel decay) is refused, naming a tensor and the fix. */
+    @Test
+    void rwkv4CheckpointsAreRefusedWithAFix() {
+        Rwkv m = (Rwkv) ModelRegistry.create(small(false), 18);
+        Map<String, Tensor> old = new LinkedHashMap<>();
+        m.namedParameters().forEach((name, p) -> {
+            if (!name.contains(".att.") && !name.contains(".ffn.")) {
+                old.put(name, p.value());
+            }
+        });
+        old.put("blocks.0.decay", Tensor.zeros(16));
+        CheckpointException e = assertThrows(CheckpointException.class,
+                () -> Checkpoints.loadInto(m.namedParameters(), old, "model.safetensors"));
+        assertTrue(e.getMessage().contains("'blocks.0.att.mixK'") && e.getMessage().contains("train a new one"),
+                e.getMessage());
     }
 
     @Test
