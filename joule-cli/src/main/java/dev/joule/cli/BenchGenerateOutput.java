@@ -16,7 +16,7 @@ final class BenchGenerateOutput {
     /**
      * {@code {"settings": {...}, "rows": [{"model", "context", "tokens", "passes", "tokensPerSecond", "msPerTokenP50",
      * "joulesPerToken", "energySource", "energyIsEstimate", "belowResolution", "stateKind", "stateFloats",
-     * "stateBytes", "constantState", "prefillSeconds", "generationSeconds"}, ...]}}
+     * "stateBytes", "constantState", "prefillSeconds", "generationSeconds", "medianPassSeconds"}, ...]}}
      */
     static ObjectNode json(List<GenerationRow> rows, ObjectNode settings) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
@@ -32,6 +32,7 @@ final class BenchGenerateOutput {
             n.put("stateKind", r.stateKind()).put("stateFloats", r.stateFloats()).put("stateBytes", r.stateBytes());
             n.put("constantState", r.constantState());
             n.put("prefillSeconds", r.prefillSeconds()).put("generationSeconds", r.generationSeconds());
+            n.put("medianPassSeconds", r.medianPassSeconds());
         }
         return o;
     }

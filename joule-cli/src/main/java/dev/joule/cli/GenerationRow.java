@@ -9,6 +9,8 @@ package dev.joule.cli;
  * @param constantState      true for a recurrent state, false for a growing KV cache
  * @param prefillSeconds     wall time to step through the prompt
  * @param generationSeconds  summed wall time of the measured steps of every pass (warm-up excluded)
+ * @param medianPassSeconds  the median over passes of one pass's summed step time: tokens/s is {@code tokens} over
+ *                           it, so a pass the OS preempted on a busy machine does not drag the figure down
  * @param msPerTokenP50      median over passes of the median step time of one generated token
  * @param joulesPerToken     the generation window's energy divided by the tokens of every pass; NaN when unknown
  * @param energySource       the meters summed into it, e.g. {@code rapl-pkg} or {@code model-cpu-time}
@@ -17,11 +19,11 @@ package dev.joule.cli;
  *                           run's mean power times the window's duration)
  */
 record GenerationRow(String model, int context, int tokens, int passes, long stateFloats, boolean constantState,
-                     double prefillSeconds, double generationSeconds, double msPerTokenP50, double joulesPerToken,
-                     String energySource, boolean energyIsEstimate, boolean belowResolution) {
+                     double prefillSeconds, double generationSeconds, double medianPassSeconds, double msPerTokenP50,
+                     double joulesPerToken, String energySource, boolean energyIsEstimate, boolean belowResolution) {
 
     double tokensPerSecond() {
-        return (double) tokens * passes / generationSeconds;
+        return tokens / medianPassSeconds;
     }
 
     long stateBytes() {
