@@ -1,6 +1,5 @@
 package dev.joule.autograd;
 
-import dev.joule.kernel.Kernels;
 import dev.joule.kernel.Parallel;
 import dev.joule.tensor.ShapeException;
 import dev.joule.tensor.Tensor;
@@ -15,12 +14,18 @@ import dev.joule.tensor.Tensor;
  * </pre>
  *
  * The scan runs sequentially over time, batch rows in parallel, each position's decays {@code exp(dt·a)} in one
- * vectorised exp pass (recomputed in backward rather than stored); forward keeps every state ({@code B·T·E·N} floats) for backward,
- * which runs the reverse recurrence {@code δ_t = c_t·g_t + exp(dt_{t+1}a)·δ_{t+1}} and reads each parameter's
- * gradient off {@code δ_t}, {@code h_{t−1}} and {@code h_t}. The D skip and the gate are ordinary ops outside.
+ * vectorised exp pass, the state updated in place. Forward keeps only the state at every {@link #CHECKPOINT}-th
+ * position ({@code B·⌈T/16⌉·E·N} floats, none without a gradient); backward recomputes one chunk of 16 states
+ * and decays at a time from its checkpoint into a small per-thread buffer (cache-resident, no per-step
+ * allocation) and runs the reverse recurrence {@code δ_t = c_t·g_t + exp(dt_{t+1}a)·δ_{t+1}} over it, reading
+ * each parameter's gradient off {@code δ_t}, {@code h_{t−1}} and {@code h_t}. The D skip and the gate are
+ * ordinary ops outside.
  */
 public final class SsmOps {
     private SsmOps() {}
+
+    /** Positions per checkpoint: forward keeps the state at every 16th position, backward recomputes the rest. */
+    static final int CHECKPOINT = 16;
 
     /** The selective scan over {@code [B, T, E]}; returns {@code y [B, T, E]} (without the D skip). */
     public static Var selectiveScan(Var u, Var dt, Var a, Var bIn, Var c) {
@@ -40,68 +45,86 @@ public final class SsmOps {
         float[] av = ScanOps.dense(a.value());
         float[] bv = ScanOps.dense(bIn.value());
         float[] cv = ScanOps.dense(c.value());
-        float[] h = new float[batch * time * width * states];
+        int plane = width * states;
+        int chunks = (time + CHECKPOINT - 1) / CHECKPOINT;
+        boolean grad = OpSupport.needsGrad(u, dt, a, bIn, c);
+        float[] saved = grad ? new float[batch * chunks * plane] : null;
         float[] y = new float[batch * time * width];
         SsmRows rows = SsmRows.get();
         Parallel.parallelFor(batch, 1, (from, to) -> {
-            float[] decay = new float[width * states];
+            float[] decay = new float[plane];
+            float[] h = new float[plane];
             for (int b = from; b < to; b++) {
+                java.util.Arrays.fill(h, 0f);
                 for (int t = 0; t < time; t++) {
+                    if (grad && t % CHECKPOINT == 0) {
+                        System.arraycopy(h, 0, saved, (b * chunks + t / CHECKPOINT) * plane, plane);
+                    }
                     int bt = b * time + t;
-                    decays(dv, bt * width, av, decay, width, states);
+                    rows.decays(dv, bt * width, av, decay, 0, width, states);
                     for (int e = 0; e < width; e++) {
                         int i = bt * width + e;
-                        int hi = i * states;
-                        y[i] = rows.forward(h, hi, t == 0 ? -1 : hi - width * states, decay, e * states,
+                        y[i] = rows.forward(h, e * states, t == 0 ? -1 : e * states, decay, e * states,
                                 dv[i] * uv[i], bv, cv, bt * states, states);
                     }
                 }
             }
         });
-        return Var.op(Tensor.of(y, s), g -> backward(ScanOps.dense(g), uv, dv, av, bv, cv, h, batch, time, width,
+        if (!grad) {
+            return Var.constant(Tensor.of(y, s));
+        }
+        return Var.op(Tensor.of(y, s), g -> backward(ScanOps.dense(g), uv, dv, av, bv, cv, saved, batch, time, width,
                 states, u, dt, a, bIn, c), OpSupport.present(u, dt, a, bIn, c));
     }
 
-    /** {@code decay[e·N + n] = exp(dt[dtOff + e]·a[e, n])} for one position, through the vectorised exp. */
-    private static void decays(float[] dt, int dtOff, float[] a, float[] decay, int width, int states) {
-        for (int e = 0; e < width; e++) {
-            float step = dt[dtOff + e];
-            int row = e * states;
-            for (int n = 0; n < states; n++) {
-                decay[row + n] = step * a[row + n];
-            }
-        }
-        Kernels.get().expShiftInPlace(decay, 0, width * states, 0f);
-    }
-
-    /** Batch rows are independent, so they run in parallel; {@code ∂a} is summed per row, then in row order. */
-    private static void backward(float[] gy, float[] uv, float[] dv, float[] av, float[] bv, float[] cv, float[] h,
-            int batch, int time, int width, int states, Var u, Var dt, Var a, Var bIn, Var c) {
+    /**
+     * Batch rows are independent, so they run in parallel; {@code ∂a} is summed per row, then in row order. Per
+     * row, the checkpoints are visited last to first: the chunk's states and decays are recomputed from its
+     * checkpoint (the same arithmetic as forward, so bit-identical), then the reverse recurrence runs over it.
+     */
+    private static void backward(float[] gy, float[] uv, float[] dv, float[] av, float[] bv, float[] cv,
+            float[] saved, int batch, int time, int width, int states, Var u, Var dt, Var a, Var bIn, Var c) {
         float[] gu = new float[uv.length];
         float[] gdt = new float[dv.length];
         float[] gaRows = new float[batch * av.length];
         float[] gb = new float[bv.length];
         float[] gc = new float[cv.length];
+        int plane = width * states;
+        int chunks = (time + CHECKPOINT - 1) / CHECKPOINT;
         SsmRows rows = SsmRows.get();
         Parallel.parallelFor(batch, 1, (from, to) -> {
             float[] sums = new float[2];
-            float[] carry = new float[width * states];
-            float[] decay = new float[width * states];
+            float[] carry = new float[plane];
+            float[] hs = new float[(CHECKPOINT + 1) * plane];
+            float[] decay = new float[CHECKPOINT * plane];
             for (int b = from; b < to; b++) {
                 java.util.Arrays.fill(carry, 0f);
                 int gaOff = b * av.length;
-                for (int t = time - 1; t >= 0; t--) {
-                    int bt = b * time + t;
-                    decays(dv, bt * width, av, decay, width, states);
-                    for (int e = 0; e < width; e++) {
-                        int i = bt * width + e;
-                        int hi = i * states;
-                        float step = dv[i];
-                        float x = uv[i];
-                        rows.backward(gy[i], step, x, h, hi, t == 0 ? -1 : hi - width * states, decay, av, carry,
-                                gaRows, gaOff, e * states, bv, cv, gb, gc, bt * states, states, sums);
-                        gu[i] = step * sums[1];
-                        gdt[i] = sums[0] + x * sums[1];
+                for (int k = chunks - 1; k >= 0; k--) {
+                    int t0 = k * CHECKPOINT;
+                    int len = Math.min(CHECKPOINT, time - t0);
+                    System.arraycopy(saved, (b * chunks + k) * plane, hs, 0, plane);
+                    for (int j = 0; j < len; j++) {
+                        int bt = b * time + t0 + j;
+                        rows.decays(dv, bt * width, av, decay, j * plane, width, states);
+                        for (int e = 0; e < width; e++) {
+                            int i = bt * width + e;
+                            rows.forward(hs, (j + 1) * plane + e * states, t0 + j == 0 ? -1 : j * plane + e * states,
+                                    decay, j * plane + e * states, dv[i] * uv[i], bv, cv, bt * states, states);
+                        }
+                    }
+                    for (int j = len - 1; j >= 0; j--) {
+                        int bt = b * time + t0 + j;
+                        for (int e = 0; e < width; e++) {
+                            int i = bt * width + e;
+                            float step = dv[i];
+                            float x = uv[i];
+                            rows.backward(gy[i], step, x, hs, (j + 1) * plane + e * states,
+                                    t0 + j == 0 ? -1 : j * plane + e * states, decay, j * plane + e * states, av,
+                                    carry, gaRows, gaOff, e * states, bv, cv, gb, gc, bt * states, states, sums);
+                            gu[i] = step * sums[1];
+                            gdt[i] = sums[0] + x * sums[1];
+                        }
                     }
                 }
             }
@@ -154,7 +177,7 @@ public final class SsmOps {
         float[] decay = new float[width * states];
         SsmRows rows = SsmRows.get();
         for (int b = 0; b < batch; b++) {
-            decays(dv, b * width, av, decay, width, states);
+            rows.decays(dv, b * width, av, decay, 0, width, states);
             for (int e = 0; e < width; e++) {
                 int i = b * width + e;
                 y[i] = rows.forward(h, i * states, i * states, decay, e * states, dv[i] * uv[i], bv, cv, b * states,

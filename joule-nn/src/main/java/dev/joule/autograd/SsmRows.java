@@ -1,6 +1,7 @@
 package dev.joule.autograd;
 
 import dev.joule.kernel.Kernels;
+import dev.joule.tensor.OpCounter;
 
 /**
  * The inner loops of the selective scan: one (position, channel) pair over its N states. Scalar here (the
@@ -8,7 +9,8 @@ import dev.joule.kernel.Kernels;
  *
  * <pre>
  *   states of one (b, t, e): h[hOff .. hOff+N), previous position's at prevOff (−1: zeros)
- *   decay, a, carry, ∂a rows: index aOff + n (= e·N + n);   B, C, ∂B, ∂C: index bOff + n (= (b·T + t)·N + n)
+ *   a, carry, ∂a rows: index aOff + n (= e·N + n); decay: forward aOff + n, backward decOff + n (its own buffer)
+ *   B, C, ∂B, ∂C: index bOff + n (= (b·T + t)·N + n)
  * </pre>
  */
 class SsmRows {
@@ -21,6 +23,18 @@ class SsmRows {
 
     static SsmRows scalar() {
         return new SsmRows();
+    }
+
+    /** {@code decay[out + e·N + n] = exp(dt[dtOff + e]·a[e·N + n])} for one position's E channels. */
+    void decays(float[] dt, int dtOff, float[] a, float[] decay, int out, int width, int n) {
+        OpCounter.record(0, 2L * width * n, 8L * width * n);
+        for (int e = 0; e < width; e++) {
+            float step = dt[dtOff + e];
+            int row = e * n;
+            for (int i = 0; i < n; i++) {
+                decay[out + row + i] = (float) Math.exp(step * a[row + i]);
+            }
+        }
     }
 
     /** {@code h = decay ⊙ prev + x·B}; returns {@code C·h}. */
@@ -41,7 +55,8 @@ class SsmRows {
      * {@code δ·prev·decay·dt} to ∂a; sets {@code carry = decay ⊙ δ}. Writes {@code Σ δ·prev·decay·a} to
      * {@code sums[0]} and {@code Σ δ·B} to {@code sums[1]}.
      */
-    void backward(float gy, float step, float x, float[] h, int hOff, int prevOff, float[] decay, float[] a,
+    void backward(float gy, float step, float x, float[] h, int hOff, int prevOff, float[] decay, int decOff,
+            float[] a,
             float[] carry, float[] gaRows, int gaOff, int aOff, float[] b, float[] c, float[] gb, float[] gc,
             int bOff, int n, float[] sums) {
         float sumDecay = 0;
@@ -53,12 +68,12 @@ class SsmRows {
             gc[bi] += gy * h[hOff + i];
             float delta = gy * c[bi] + carry[ai];
             float prev = prevOff < 0 ? 0f : h[prevOff + i];
-            float gDecay = delta * prev * decay[ai];
+            float gDecay = delta * prev * decay[decOff + i];
             sumDecay += gDecay * a[ai];
             sumB += delta * b[bi];
             gaRows[gaOff + ai] += gDecay * step;
             gb[bi] += delta * stepX;
-            carry[ai] = decay[ai] * delta;
+            carry[ai] = decay[decOff + i] * delta;
         }
         sums[0] = sumDecay;
         sums[1] = sumB;

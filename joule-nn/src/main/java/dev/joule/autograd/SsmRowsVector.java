@@ -1,6 +1,7 @@
 package dev.joule.autograd;
 
 import dev.joule.kernel.Kernels;
+import dev.joule.tensor.OpCounter;
 import dev.joule.kernel.VectorKernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -14,6 +15,28 @@ import jdk.incubator.vector.VectorSpecies;
 final class SsmRowsVector extends SsmRows {
     private static final VectorSpecies<Float> SPECIES = VectorSpecies.of(float.class,
             VectorShape.forBitSize(((VectorKernels) Kernels.get()).bits()));
+
+    /** The decays with {@link ExpVector}: one multiply and one polynomial exp per vector of states. */
+    @Override
+    void decays(float[] dt, int dtOff, float[] a, float[] decay, int out, int width, int n) {
+        if (n < SPECIES.length()) {
+            super.decays(dt, dtOff, a, decay, out, width, n);
+            return;
+        }
+        OpCounter.record(0, 2L * width * n, 8L * width * n);
+        int bound = SPECIES.loopBound(n);
+        for (int e = 0; e < width; e++) {
+            float step = dt[dtOff + e];
+            int row = e * n;
+            int i = 0;
+            for (; i < bound; i += SPECIES.length()) {
+                ExpVector.exp(FloatVector.fromArray(SPECIES, a, row + i).mul(step)).intoArray(decay, out + row + i);
+            }
+            for (; i < n; i++) {
+                decay[out + row + i] = (float) Math.exp(step * a[row + i]);
+            }
+        }
+    }
 
     @Override
     float forward(float[] h, int hOff, int prevOff, float[] decay, int aOff, float x, float[] b, float[] c, int bOff,
@@ -40,7 +63,8 @@ final class SsmRowsVector extends SsmRows {
     }
 
     @Override
-    void backward(float gy, float step, float x, float[] h, int hOff, int prevOff, float[] decay, float[] a,
+    void backward(float gy, float step, float x, float[] h, int hOff, int prevOff, float[] decay, int decOff,
+            float[] a,
             float[] carry, float[] gaRows, int gaOff, int aOff, float[] b, float[] c, float[] gb, float[] gc,
             int bOff, int n, float[] sums) {
         int bound = SPECIES.loopBound(n);
@@ -54,7 +78,7 @@ final class SsmRowsVector extends SsmRows {
             FloatVector gcv = FloatVector.fromArray(SPECIES, gc, bi);
             FloatVector.fromArray(SPECIES, h, hOff + i).mul(gy).add(gcv).intoArray(gc, bi);
             FloatVector bv = FloatVector.fromArray(SPECIES, b, bi);
-            FloatVector dec = FloatVector.fromArray(SPECIES, decay, ai);
+            FloatVector dec = FloatVector.fromArray(SPECIES, decay, decOff + i);
             FloatVector delta = FloatVector.fromArray(SPECIES, c, bi).mul(gy).add(FloatVector.fromArray(SPECIES, carry, ai));
             sumB = delta.fma(bv, sumB);
             FloatVector.fromArray(SPECIES, gb, bi).add(delta.mul(stepX)).intoArray(gb, bi);
@@ -73,12 +97,12 @@ final class SsmRowsVector extends SsmRows {
             gc[bi] += gy * h[hOff + i];
             float delta = gy * c[bi] + carry[ai];
             float prev = prevOff < 0 ? 0f : h[prevOff + i];
-            float gDecay = delta * prev * decay[ai];
+            float gDecay = delta * prev * decay[decOff + i];
             sd += gDecay * a[ai];
             sb += delta * b[bi];
             gaRows[gaOff + ai] += gDecay * step;
             gb[bi] += delta * stepX;
-            carry[ai] = decay[ai] * delta;
+            carry[ai] = decay[decOff + i] * delta;
         }
         sums[0] = sd;
         sums[1] = sb;

@@ -59,6 +59,19 @@ class SsmOpsTest {
                 GradCheck.uniform(13, -2f, -0.2f, e, n), GradCheck.randn(14, b, t, n), GradCheck.randn(15, b, t, n));
     }
 
+    /** 37 positions: three checkpoints of 16 and a partial one, so backward recomputes across chunk borders. */
+    @Test
+    void gradientsAcrossCheckpointsMatchTheDoubleReference() {
+        int b = 1;
+        int t = 37;
+        int e = 2;
+        int n = 3;
+        GradCheck.check("selectiveScan T=37", x -> SsmOps.selectiveScan(x[0], x[1], x[2], x[3], x[4]),
+                x -> reference(x[0], x[1], x[2], x[3], x[4], b, t, e, n),
+                GradCheck.randn(41, b, t, e), GradCheck.uniform(42, 0.05f, 0.6f, b, t, e),
+                GradCheck.uniform(43, -1f, -0.1f, e, n), GradCheck.randn(44, b, t, n), GradCheck.randn(45, b, t, n));
+    }
+
     /** The engine's row kernel (vector when active) against the scalar oracle, odd lengths and offsets. */
     @Test
     void rowKernelEqualsScalar() {
@@ -83,9 +96,9 @@ class SsmOpsTest {
                 float[][] scalarArrays = backwardArrays(len, n);
                 float[] s1 = new float[2];
                 float[] s2 = new float[2];
-                fast.backward(0.3f, 0.9f, -0.4f, h1, off + n, off, decay, a, fastArrays[0], fastArrays[1], 1, off, b,
+                fast.backward(0.3f, 0.9f, -0.4f, h1, off + n, off, decay, off, a, fastArrays[0], fastArrays[1], 1, off, b,
                         c, fastArrays[2], fastArrays[3], off + 1, n, s1);
-                scalar.backward(0.3f, 0.9f, -0.4f, h2, off + n, off, decay, a, scalarArrays[0], scalarArrays[1], 1,
+                scalar.backward(0.3f, 0.9f, -0.4f, h2, off + n, off, decay, off, a, scalarArrays[0], scalarArrays[1], 1,
                         off, b, c, scalarArrays[2], scalarArrays[3], off + 1, n, s2);
                 assertEquals(s2[0], s1[0], 1e-4f * (1 + Math.abs(s2[0])), "sum decay n=" + n);
                 assertEquals(s2[1], s1[1], 1e-4f * (1 + Math.abs(s2[1])), "sum B n=" + n);
@@ -94,6 +107,25 @@ class SsmOpsTest {
                         assertEquals(scalarArrays[k][i], fastArrays[k][i], 1e-5f, "array " + k + " n=" + n);
                     }
                 }
+            }
+        }
+    }
+
+    /** The engine's decays (polynomial vector exp when active) against Math.exp, down to e^−87 and below. */
+    @Test
+    void decaysEqualTheScalarOracle() {
+        SsmRows fast = SsmRows.get();
+        SsmRows scalar = SsmRows.scalar();
+        for (int n : new int[] {1, 16, 19, 40}) {
+            int width = 3;
+            float[] dt = {0.001f, 0.7f, 25f};
+            float[] a = GradCheck.uniform(50 + n, -8f, -0.01f, width * n).toArray();
+            float[] d1 = new float[2 + width * n];
+            float[] d2 = new float[2 + width * n];
+            fast.decays(dt, 0, a, d1, 2, width, n);
+            scalar.decays(dt, 0, a, d2, 2, width, n);
+            for (int i = 0; i < d1.length; i++) {
+                assertEquals(d2[i], d1[i], 3e-7f * d2[i] + 1e-37f, "decay n=" + n + " i=" + i);
             }
         }
     }
