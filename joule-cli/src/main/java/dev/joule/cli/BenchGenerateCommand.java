@@ -22,7 +22,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
@@ -99,14 +101,21 @@ final class BenchGenerateCommand implements Callable<Integer> {
         List<GenerationRow> rows = new ArrayList<>();
         String meter;
         try (EnergyRun run = EnergyTracker.start("bench-generate", TrackerConfig.defaults().withSampleInterval(interval))) {
+            // Every model warms up before any is measured: the JIT compiles shared kernels in background threads
+            // whose CPU time the CPU-time meter would otherwise charge to the first model's windows.
+            Map<String, StepModel<?>> built = new LinkedHashMap<>();
             for (String name : names) {
-                StepModel<?> model = stepModel(name, seqLen);
                 err.printf("bench-generate: %s: warm-up...%n", name);
+                err.flush();
+                StepModel<?> model = stepModel(name, seqLen);
                 new Measurement<>(model, name, Math.min(WARMUP_STEPS, seqLen)).warmUp();
+                built.put(name, model);
+            }
+            for (Map.Entry<String, StepModel<?>> e : built.entrySet()) {
                 for (int context : contexts) {
-                    err.printf("bench-generate: %s at context %d...%n", name, context);
+                    err.printf("bench-generate: %s at context %d...%n", e.getKey(), context);
                     err.flush();
-                    rows.add(new Measurement<>(model, name, context).run(run));
+                    rows.add(new Measurement<>(e.getValue(), e.getKey(), context).run(run));
                 }
             }
             meter = sources(run.end());
