@@ -1,5 +1,6 @@
 package dev.joule.snn;
 
+import dev.joule.kernel.Kernels;
 import dev.joule.kernel.Parallel;
 import dev.joule.tensor.OpCounter;
 import dev.joule.tensor.ShapeException;
@@ -21,6 +22,9 @@ import java.util.Arrays;
  * <p>Inputs must be exactly 0 or 1; anything else is rejected, since skipping multiplies is only exact for spikes.
  */
 public final class SpikeKernels {
+    /** Output rows at least this wide are added with the vector kernels; shorter ones in a plain loop. */
+    private static final int WIDE_ROW = 32;
+
     private SpikeKernels() {}
 
     /** The output of an event-driven layer and the accumulates it did. */
@@ -44,34 +48,37 @@ public final class SpikeKernels {
         int sOff = spikes.offset();
         float[] o = new float[rows * out];
         long[] perRow = new long[rows];
+        // Wide rows go through the vector kernels' add, which records its adds in the op counter itself.
+        boolean viaKernels = out >= WIDE_ROW;
         Parallel.parallelFor(rows, Math.max(1, 4096 / Math.max(1, in)), (from, to) -> {
+            Kernels kern = Kernels.get();
+            int[] fired = new int[in];
             for (int r = from; r < to; r++) {
                 int base = r * out;
                 if (bias != null) {
                     System.arraycopy(bias.data(), bias.offset(), o, base, out);
                 }
-                int fired = 0;
-                int sBase = sOff + r * in;
-                for (int j = 0; j < in; j++) {
-                    float v = s[sBase + j];
-                    if (v == 0f) {
-                        continue;
+                int count = firedInputs(s, sOff + r * in, in, fired, "spike linear");
+                for (int f = 0; f < count; f++) {
+                    int wRow = fired[f] * out;
+                    if (viaKernels) {
+                        kern.add(o, base, wt, wRow, o, base, out);
+                    } else {
+                        for (int k = 0; k < out; k++) {
+                            o[base + k] += wt[wRow + k];
+                        }
                     }
-                    requireSpike(v, "spike linear");
-                    int wRow = j * out;
-                    for (int k = 0; k < out; k++) {
-                        o[base + k] += wt[wRow + k];
-                    }
-                    fired++;
                 }
-                perRow[r] = (long) fired * out;
+                perRow[r] = (long) count * out;
             }
         });
         long acs = 0;
         for (long a : perRow) {
             acs += a;
         }
-        OpCounter.record(0, acs, 4 * acs);
+        if (!viaKernels) {
+            OpCounter.record(0, acs, 4 * acs);
+        }
         int[] outShape = xs.clone();
         outShape[outShape.length - 1] = out;
         return new Result(Tensor.of(o, outShape), acs);
@@ -108,19 +115,16 @@ public final class SpikeKernels {
         long[] perImage = new long[n];
         Parallel.parallelFor(n, 1, (from, to) -> {
             float[] scratch = new float[ho * wo * o];
+            int[] fired = new int[w];
             for (int img = from; img < to; img++) {
                 Arrays.fill(scratch, 0f);
                 long acs = 0;
                 int inBase = sOff + img * c * h * w;
                 for (int ci = 0; ci < c; ci++) {
                     for (int iy = 0; iy < h; iy++) {
-                        for (int ix = 0; ix < w; ix++) {
-                            float v = s[inBase + (ci * h + iy) * w + ix];
-                            if (v == 0f) {
-                                continue;
-                            }
-                            requireSpike(v, "spike conv2d");
-                            acs += scatter(scratch, wr, ci, iy + padding, ix + padding, k, o, ho, wo);
+                        int count = firedInputs(s, inBase + (ci * h + iy) * w, w, fired, "spike conv2d");
+                        for (int f = 0; f < count; f++) {
+                            acs += scatter(scratch, wr, ci, iy + padding, fired[f] + padding, k, o, ho, wo);
                         }
                     }
                 }
@@ -257,7 +261,31 @@ public final class SpikeKernels {
         return t;
     }
 
+    /**
+     * Writes the indices of the inputs that fired in {@code s[off, off + n)} to {@code fired} and returns how many;
+     * branch-free over the inputs (a spike train is unpredictable), then one check that all were 0 or 1.
+     */
+    private static int firedInputs(float[] s, int off, int n, int[] fired, String op) {
+        int count = 0;
+        boolean bad = false;
+        for (int j = 0; j < n; j++) {
+            float v = s[off + j];
+            fired[count] = j;
+            count += v == 1f ? 1 : 0;
+            bad |= v != 0f & v != 1f;
+        }
+        if (bad) {
+            for (int j = 0; j < n; j++) {
+                requireSpike(s[off + j], op);
+            }
+        }
+        return count;
+    }
+
     private static void requireSpike(float v, String op) {
+        if (v == 0f) {
+            return;
+        }
         if (v != 1f) {
             throw new IllegalArgumentException(op + ": inputs must be spikes (exactly 0 or 1), got " + v
                     + "; use the dense layer for analog inputs");

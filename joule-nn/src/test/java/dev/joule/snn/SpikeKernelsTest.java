@@ -37,9 +37,14 @@ class SpikeKernelsTest {
 
     @Test
     void linearEqualsTheOrderedSumExactlyAndTheDenseLayerToRounding() {
+        // 11 outputs take the plain loop, 40 the vector kernels' add: both must count and sum the same way.
+        linearCase(11);
+        linearCase(40);
+    }
+
+    private static void linearCase(int out) {
         int rows = 13;
         int in = 300;
-        int out = 11;
         Tensor s = spikes(1, 0.2, rows, in);
         Tensor w = normal(2, out, in);
         Tensor b = normal(3, out);
