@@ -188,6 +188,9 @@ final class CompareCommand implements Callable<Integer> {
                 o.set(f.getKey(), f.getValue());
             }
         });
+        if (data.charLm() && !o.hasNonNull("corpus")) {
+            o.put("corpus", dev.joule.data.CharCorpus.FORTUNES_DIR.toString());
+        }
         o.put("models", String.join(",", chosen));
         o.put("budgetSeconds", perModel.toMillis() / 1000.0).put("schedule", "time-budget warm-up "
                 + Math.round(100 * CompareDefaults.WARMUP_FRACTION) + " % + cosine to "

@@ -1,6 +1,7 @@
 package dev.joule.cli;
 
 import dev.joule.models.ModelConfig;
+import dev.joule.models.SparseTransformer;
 import dev.joule.models.StepModel;
 import dev.joule.models.StepState;
 import dev.joule.models.TransformerCache;
@@ -14,7 +15,7 @@ import dev.joule.nn.Model;
  * @param acsPerInference accumulate-only operations per inference (spiking models; before any measurement
  *                        their analytic upper bound), 0 for the others
  * @param stateFloats     floats held per stream while streaming; -1 when the model has no such state
- * @param stateKind       "recurrent state", "kv cache (full context)" or "-"
+ * @param stateKind       "recurrent state", "kv cache (full context)", "kv cache, window + strided keys ..." or "-"
  */
 record ModelFacts(String name, long parameters, long macsPerInference, long acsPerInference, String macsUnit,
                   long stateFloats, String stateKind) {
@@ -34,6 +35,19 @@ record ModelFacts(String name, long parameters, long macsPerInference, long acsP
                 state = cache.allocatedFloatsPerStream();
                 kind = "kv cache (full context)";
             }
+        }
+        if (!images && "sparse-transformer".equals(name)) {
+            // The fixed pattern at the last position of a full context reads its local window and the strided
+            // summary blocks only: a cache that keeps just those keys and values suffices. (Joule's step decoding
+            // reuses the dense cache and keeps the whole prefix, stated in the kind.)
+            long keys = 0;
+            int[] ranges = SparseTransformer.attention(cfg).stepKeyRanges(cfg.seqLen() - 1);
+            for (int i = 0; i < ranges.length; i += 2) {
+                keys += ranges[i + 1] - ranges[i];
+            }
+            long held = state;
+            state = 2L * cfg.layers() * keys * cfg.dModel();
+            kind = "kv cache, window + strided keys" + (held > state ? "; " + held + " held by the step decoder" : "");
         }
         if (state < 0 && !images && "transformer".equals(name)) {
             // Keys and values of every layer for every position of a full context.

@@ -35,6 +35,19 @@ class ModelsCommandTest {
             assertTrue(r.get("parameters").asLong() > 0 && r.get("macsPerInference").asLong() > 0, r::toString);
         }
         assertEquals("kv cache (full context)", row(o, "transformer").get("stateKind").asText());
+        // The sparse pattern's last position reads its window and strided summary blocks: 4 of 8 blocks at 128.
+        JsonNode sparse = row(o, "sparse-transformer");
+        assertEquals(row(o, "transformer").get("stateFloatsPerStream").asLong() / 2, sparse.get("stateFloatsPerStream").asLong(),
+                sparse::toString);
+        assertTrue(sparse.get("stateKind").asText().startsWith("kv cache, window + strided keys"), sparse::toString);
+    }
+
+    @Test
+    void spikingModelsReportAccumulates() throws Exception {
+        JsonNode o = json("models", "--json");
+        assertTrue(row(o, "snn").get("acsPerInference").asLong() > 0);
+        assertTrue(row(o, "csnn").get("acsPerInference").asLong() > 0);
+        assertEquals(0, row(o, "lstm").get("acsPerInference").asLong());
     }
 
     @Test
