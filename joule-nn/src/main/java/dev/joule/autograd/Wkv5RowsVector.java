@@ -8,9 +8,10 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link Wkv5Rows} on the Vector API at the engine's width. The state is walked in column blocks of one vector:
- * within a block, the v (and y, g, ∂v) slices stay in registers while the rows stream past; columns beyond the
- * last full block are scalar. A head of 16 channels is one 512-bit block. Only built when the vector kernels are
+ * {@link Wkv5Rows} on the Vector API at the engine's width. Forward and advance walk the state in column blocks
+ * of one vector: within a block, the v and y slices stay in registers while the rows stream past. Backward goes
+ * row by row so that its two dot products per row need one horizontal sum each. Columns beyond the last full
+ * block are scalar. A head of 16 channels is one 512-bit block. Only built when the vector kernels are
  * active.
  */
 final class Wkv5RowsVector extends Wkv5Rows {
@@ -65,41 +66,42 @@ final class Wkv5RowsVector extends Wkv5Rows {
         }
     }
 
+    /** Row by row (one pair of reductions per row, however many column blocks), the tail columns scalar. */
     @Override
     void backward(float[] s, int sOff, float[] d, float[] r, float[] k, float[] v, float[] g, int at, float[] w,
             int hw, float[] gr, float[] gk, float[] gv, float[] gw, int n) {
         int bound = SPECIES.loopBound(n);
-        for (int j = 0; j < bound; j += LANES) {
-            FloatVector gyv = FloatVector.fromArray(SPECIES, g, at + j);
-            FloatVector vv = FloatVector.fromArray(SPECIES, v, at + j);
-            FloatVector gvv = FloatVector.fromArray(SPECIES, gv, at + j);
-            for (int i = 0; i < n; i++) {
-                int row = i * n + j;
-                FloatVector dv = FloatVector.fromArray(SPECIES, d, row);
-                FloatVector sv = FloatVector.fromArray(SPECIES, s, sOff + row);
-                gr[at + i] += gyv.mul(sv).reduceLanes(VectorOperators.ADD);
-                gk[at + i] += dv.mul(vv).reduceLanes(VectorOperators.ADD);
-                dv.fma(sv, FloatVector.fromArray(SPECIES, gw, row)).intoArray(gw, row);
-                gvv = dv.fma(FloatVector.broadcast(SPECIES, k[at + i]), gvv);
-                dv.fma(FloatVector.broadcast(SPECIES, w[hw + i]), gyv.mul(r[at + i])).intoArray(d, row);
-            }
-            gvv.intoArray(gv, at + j);
-        }
-        for (int i = 0; i < n && bound < n; i++) {
+        for (int i = 0; i < n; i++) {
             float ri = r[at + i];
             float wi = w[hw + i];
             float ki = k[at + i];
-            float dr = 0f;
-            float dk = 0f;
-            for (int j = bound; j < n; j++) {
-                int row = i * n + j;
-                float dij = d[row];
-                float sij = s[sOff + row];
+            FloatVector rv = FloatVector.broadcast(SPECIES, ri);
+            FloatVector wv = FloatVector.broadcast(SPECIES, wi);
+            FloatVector kv = FloatVector.broadcast(SPECIES, ki);
+            FloatVector accR = FloatVector.zero(SPECIES);
+            FloatVector accK = FloatVector.zero(SPECIES);
+            int row = i * n;
+            int j = 0;
+            for (; j < bound; j += LANES) {
+                FloatVector dv = FloatVector.fromArray(SPECIES, d, row + j);
+                FloatVector sv = FloatVector.fromArray(SPECIES, s, sOff + row + j);
+                FloatVector gyv = FloatVector.fromArray(SPECIES, g, at + j);
+                accR = gyv.fma(sv, accR);
+                accK = dv.fma(FloatVector.fromArray(SPECIES, v, at + j), accK);
+                dv.fma(sv, FloatVector.fromArray(SPECIES, gw, row + j)).intoArray(gw, row + j);
+                dv.fma(kv, FloatVector.fromArray(SPECIES, gv, at + j)).intoArray(gv, at + j);
+                dv.fma(wv, gyv.mul(rv)).intoArray(d, row + j);
+            }
+            float dr = accR.reduceLanes(VectorOperators.ADD);
+            float dk = accK.reduceLanes(VectorOperators.ADD);
+            for (; j < n; j++) {
+                float dij = d[row + j];
+                float sij = s[sOff + row + j];
                 dr += g[at + j] * sij;
                 dk += dij * v[at + j];
-                gw[row] += dij * sij;
+                gw[row + j] += dij * sij;
                 gv[at + j] += dij * ki;
-                d[row] = wi * dij + ri * g[at + j];
+                d[row + j] = wi * dij + ri * g[at + j];
             }
             gr[at + i] += dr;
             gk[at + i] += dk;
