@@ -78,6 +78,11 @@ public final class OnnxModel {
         return source;
     }
 
+    /** Wall nanoseconds per op type over all runs so far; empty unless {@code -Djoule.onnx.profile=true}. */
+    public Map<String, Long> nanosByOp() {
+        return executor.nanosByOp();
+    }
+
     /** How many nodes of each op type run per call, after constant folding and fusion. */
     public Map<String, Integer> opCounts() {
         Map<String, Integer> counts = new TreeMap<>();

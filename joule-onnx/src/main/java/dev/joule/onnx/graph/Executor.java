@@ -24,6 +24,9 @@ public final class Executor {
     private final Operator[] operators;
     /** dead[i]: the values nobody reads after node i. */
     private final List<List<String>> dead;
+    /** Nanoseconds spent per op type, when profiling is on (system property joule.onnx.profile=true). */
+    private final Map<String, java.util.concurrent.atomic.AtomicLong> nanosByOp = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final boolean PROFILE = Boolean.getBoolean("joule.onnx.profile");
 
     public Executor(Graph graph) {
         this.graph = graph;
@@ -77,7 +80,12 @@ public final class Executor {
                 String name = node.inputs().get(j);
                 in[j] = name.isEmpty() ? null : env.get(name);
             }
+            long t0 = PROFILE ? System.nanoTime() : 0;
             Value[] out = runNode(node, operators[i], in);
+            if (PROFILE) {
+                nanosByOp.computeIfAbsent(node.opType(), k -> new java.util.concurrent.atomic.AtomicLong())
+                        .addAndGet(System.nanoTime() - t0);
+            }
             for (int j = 0; j < node.outputs().size(); j++) {
                 if (j < out.length && !node.outputs().get(j).isEmpty()) {
                     env.put(node.outputs().get(j), out[j]);
@@ -92,6 +100,13 @@ public final class Executor {
             result.put(o.name(), env.get(o.name()));
         }
         return result;
+    }
+
+    /** Nanoseconds spent per op type so far; empty unless -Djoule.onnx.profile=true. */
+    public Map<String, Long> nanosByOp() {
+        Map<String, Long> m = new java.util.TreeMap<>();
+        nanosByOp.forEach((k, v) -> m.put(k, v.get()));
+        return m;
     }
 
     /** Runs one operator; any failure becomes an {@link OnnxException} that names the node. */

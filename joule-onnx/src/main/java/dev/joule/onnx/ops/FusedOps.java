@@ -1,14 +1,80 @@
 package dev.joule.onnx.ops;
 
+import dev.joule.autograd.NoGrad;
+import dev.joule.autograd.Ops;
+import dev.joule.autograd.Var;
+import dev.joule.kernel.Kernels;
+import dev.joule.kernel.Parallel;
+import dev.joule.onnx.FloatValue;
+import dev.joule.onnx.Value;
+import dev.joule.onnx.graph.Node;
+import dev.joule.tensor.Tensor;
+import java.util.Arrays;
 import java.util.Map;
 
-/** Joule's fused operators, which the graph optimiser puts in place of recognised subgraphs. */
+/**
+ * Joule's fused operators, which the graph optimiser puts in place of recognised subgraphs (see
+ * {@code GraphFusion}). Each computes what its subgraph computes, in one pass and without the
+ * intermediate tensors.
+ */
 public final class FusedOps {
     /** Fused op types start with this prefix, so they can never clash with an ONNX op type. */
     public static final String PREFIX = "joule.";
+    public static final String LINEAR = PREFIX + "Linear";
+    public static final String GELU = PREFIX + "Gelu";
+    public static final String LAYER_NORM = PREFIX + "LayerNorm";
+    public static final String ATTENTION = PREFIX + "Attention";
 
     private FusedOps() {}
 
     static void register(Map<String, Operator> ops) {
+        ops.put(LINEAR, FusedOps::linear);
+        ops.put(GELU, FusedOps::gelu);
+        ops.put(LAYER_NORM, FusedOps::layerNorm);
+        ops.put(ATTENTION, FusedAttention::run);
     }
+
+    /** x [..., K] · W [K, N] + b [N]: the bias is written first and the product added onto it (gemm with beta 1). */
+    private static Value[] linear(Node node, Value[] in) {
+        Tensor x = Args.floats(node, in, 0);
+        Tensor w = Args.floats(node, in, 1);
+        Tensor b = Args.floats(node, in, 2);
+        int k = w.dim(0);
+        int n = w.dim(1);
+        if (x.rank() < 1 || x.cols() != k) {
+            throw node.error("input " + Arrays.toString(x.shape()) + " does not match weight " + Arrays.toString(w.shape()));
+        }
+        int rows = x.rows();
+        float[] c = new float[rows * n];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(b.data(), b.offset(), c, r * n, n);
+        }
+        Kernels.get().gemm(false, false, rows, n, k, x.data(), x.offset(), k, w.data(), w.offset(), n, 1f, c, 0, n);
+        int[] shape = x.shape();
+        shape[shape.length - 1] = n;
+        return Args.one(Args.floatValue(c, shape));
+    }
+
+    private static Value[] gelu(Node node, Value[] in) {
+        Tensor x = Args.floats(node, in, 0);
+        try (NoGrad ignored = NoGrad.enter()) {
+            return Args.one(new FloatValue(Ops.gelu(Var.constant(x)).value()));
+        }
+    }
+
+    private static Value[] layerNorm(Node node, Value[] in) {
+        Tensor x = Args.floats(node, in, 0);
+        Tensor gamma = Args.floats(node, in, 1);
+        Tensor beta = Args.floats(node, in, 2);
+        float eps = node.attrFloat("epsilon", 1e-5f);
+        if (gamma.size() != x.cols() || beta.size() != x.cols()) {
+            throw node.error("gamma " + Arrays.toString(gamma.shape()) + " and beta " + Arrays.toString(beta.shape())
+                    + " must match the last axis of " + Arrays.toString(x.shape()));
+        }
+        try (NoGrad ignored = NoGrad.enter()) {
+            return Args.one(new FloatValue(Ops.layerNorm(Var.constant(x), Var.constant(gamma.reshape(x.cols())),
+                    Var.constant(beta.reshape(x.cols())), eps).value()));
+        }
+    }
+
 }

@@ -8,13 +8,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Short real sentences from the Debian fortunes package, in a fixed order; empty when it is absent. */
-final class FortuneSentences {
-    static final Path DIR = Path.of("/usr/share/games/fortunes");
+/**
+ * Short real sentences (20 to 200 characters, whitespace collapsed) from the Debian {@code fortunes}
+ * package, in a fixed order: the sentence set of the equality tests and of {@code joule bench-embed}.
+ */
+public final class FortuneSentences {
+    public static final Path DIR = Path.of("/usr/share/games/fortunes");
 
     private FortuneSentences() {}
 
-    static List<String> read(int count) throws IOException {
+    /** The first {@code count} sentences, or fewer (none when the package is absent). */
+    public static List<String> read(int count) throws IOException {
         List<String> out = new ArrayList<>();
         if (!Files.isDirectory(DIR)) {
             return out;

@@ -1,0 +1,72 @@
+package dev.joule.onnx.ops;
+
+import dev.joule.kernel.Kernels;
+import dev.joule.kernel.Parallel;
+import dev.joule.onnx.Value;
+import dev.joule.onnx.graph.Node;
+import dev.joule.tensor.Tensor;
+import java.util.Arrays;
+
+/**
+ * Scaled dot-product attention read straight from the heads-interleaved layout the projections
+ * produce, so no transpose is ever materialised:
+ * <pre>
+ *   q [B, Tq, H, dh], k, v [B, Tk, H, dh], mask broadcastable to [B, H, Tq, Tk] (added to the scores)
+ *   out[b, i, h, :] = softmax_j(scale · q[b, i, h, :] · k[b, j, h, :] + mask[b, h, i, j]) · v[b, :, h, :]
+ * </pre>
+ * Row {@code i} of head {@code h} sits at {@code ((b·T + i)·H + h)·dh}; consecutive rows are
+ * {@code H·dh} apart, which is the leading dimension handed to gemm. One task per (b, h) pair.
+ */
+final class FusedAttention {
+    private FusedAttention() {}
+
+    static Value[] run(Node node, Value[] in) {
+        Tensor q = Args.floats(node, in, 0);
+        Tensor k = Args.floats(node, in, 1);
+        Tensor v = Args.floats(node, in, 2);
+        Tensor mask = Args.floats(node, in, 3);
+        float scale = node.attrFloat("scale", 1f);
+        int[] qs = q.shape();
+        int[] ks = k.shape();
+        if (qs.length != 4 || !Arrays.equals(ks, v.shape()) || ks.length != 4 || qs[0] != ks[0] || qs[2] != ks[2] || qs[3] != ks[3]) {
+            throw node.error("q " + Arrays.toString(qs) + ", k " + Arrays.toString(ks) + ", v " + Arrays.toString(v.shape())
+                    + " must be [B, T, H, dh] with equal B, H, dh");
+        }
+        int batch = qs[0];
+        int tq = qs[1];
+        int heads = qs[2];
+        int dh = qs[3];
+        int tk = ks[1];
+        int[] scoreShape = {batch, heads, tq, tk};
+        int[] maskShape = mask.shape();
+        if (!Arrays.equals(Broadcasting.shape(node, maskShape, scoreShape), scoreShape)) {
+            throw node.error("mask " + Arrays.toString(maskShape) + " does not broadcast to the scores " + Arrays.toString(scoreShape));
+        }
+        int[] maskRows = Broadcasting.rowOffsets(maskShape, scoreShape);
+        int maskStep = Broadcasting.lastStride(maskShape, scoreShape);
+        float[] out = new float[q.size()];
+        int ld = heads * dh;
+        Kernels kern = Kernels.get();
+        Parallel.parallelFor(batch * heads, 1, (from, to) -> {
+            float[] scores = new float[tq * tk];
+            float[] m = mask.data();
+            for (int bh = from; bh < to; bh++) {
+                int b = bh / heads;
+                int h = bh % heads;
+                kern.gemm(false, true, tq, tk, dh, q.data(), q.offset() + (b * tq * heads + h) * dh, ld,
+                        k.data(), k.offset() + (b * tk * heads + h) * dh, ld, 0f, scores, 0, tk);
+                for (int i = 0; i < tq; i++) {
+                    int row = i * tk;
+                    int mo = mask.offset() + maskRows[bh * tq + i];
+                    for (int j = 0; j < tk; j++) {
+                        scores[row + j] = scores[row + j] * scale + m[mo + j * maskStep];
+                    }
+                    kern.softmaxInPlace(scores, row, tk);
+                }
+                kern.gemm(false, false, tq, dh, tk, scores, 0, tk, v.data(), v.offset() + (b * tk * heads + h) * dh, ld,
+                        0f, out, (b * tq * heads + h) * dh, ld);
+            }
+        });
+        return Args.one(Args.floatValue(out, qs));
+    }
+}
