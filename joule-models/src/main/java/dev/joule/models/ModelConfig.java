@@ -57,7 +57,8 @@ public record ModelConfig(String architecture, String task, int inputDim, int se
      * LSTM of 256, ~0.97M, at a vocabulary of ~100), so that {@code joule compare} sets architectures of about the
      * same size against each other. Parameters at vocabulary 100: transformer, sparse-transformer and
      * linear-transformer ~0.84M (d 128, 4 layers, ff 512); lstm 0.97M; gru 0.73M (the same 2 x 256); mingru 0.98M
-     * (3 layers of 448); minlstm 0.83M (2 of 448); mamba 0.89M (d 176, 4 layers); rwkv 0.95M. A recurrent
+     * (3 layers of 448); minlstm 0.83M (2 of 448); mamba 0.89M (d 176, 4 layers); mamba2 0.81M (d 176, 4 layers,
+     * 4 heads of 88); rwkv 0.95M. A recurrent
      * model's {@code hidden} set here keeps these {@code layers} ({@code RecurrentDefaults} only fills hidden = 0).
      */
     private static ModelConfig tokenDefaults(String arch, String task, int inputDim, int seqLen, int vocabSize, int numClasses) {
@@ -77,7 +78,7 @@ public record ModelConfig(String architecture, String task, int inputDim, int se
                 hidden = 448;
                 layers = 2;
             }
-            case "mamba" -> dModel = 176;
+            case "mamba", "mamba2" -> dModel = 176;
             default -> { }
         }
         return new ModelConfig(arch, task, inputDim, seqLen, vocabSize, numClasses, dModel, 4, layers, 512, hidden, 0f);

@@ -51,6 +51,7 @@ class Mamba2Test {
         Mamba2 m = (Mamba2) ModelRegistry.create(c, 1);
         assertEquals(v * d + c.layers() * block(d, c.heads()) + d + d * v + v, m.parameterCount());
         assertEquals(128L * (c.layers() * macsPerToken(d, c.heads()) + d * v), m.macsPerInference());
+        assertEquals(814_084, ModelRegistry.create(ModelConfig.charLm(Mamba2.NAME, 100, 128), 1).parameterCount());
     }
 
     /**
