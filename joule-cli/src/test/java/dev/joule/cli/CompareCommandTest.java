@@ -57,6 +57,19 @@ class CompareCommandTest {
     }
 
     @Test
+    void withoutModelsItComparesTheTaskDefaults() throws Exception {
+        Path data = FakeData.fashionMnist(tmp.resolve("fm"), 32);
+        CliRun run = CliRun.of("compare", "--data", data.toString(), "--budget", "50ms", "--threads", "1",
+                "--min-infer-seconds", "0", "--json");
+        assertEquals(0, run.exitCode(), run::toString);
+        JsonNode o = new ObjectMapper().readTree(run.out());
+        List<String> models = new java.util.ArrayList<>();
+        o.get("rows").forEach(r -> models.add(r.get("model").asText()));
+        assertEquals(CompareDefaults.models("fashion-mnist"), models);
+        assertEquals(String.join(",", models), o.get("settings").get("models").asText());
+    }
+
+    @Test
     void charLmReportsBitsPerCharacterPerTokenFigures() throws Exception {
         Path corpus = FakeData.corpus(tmp.resolve("text.txt"));
         Path out = tmp.resolve("lm");
