@@ -48,24 +48,30 @@ class BlockSparseAttentionOpsTest {
 
     @Test
     void equalsDenseMaskedAttentionWithGradients() {
+        // 37 tokens in blocks of 4: ten blocks, the last one holds a single token; tiny panels (the loops).
+        equalsDenseMasked(37, 4, 8);
+        // 50 tokens in blocks of 16, the last one of 2; heads of 64 make every panel a gemm.
+        equalsDenseMasked(50, 16, 64);
+    }
+
+    private static void equalsDenseMasked(int tokens, int block, int dh) {
         for (boolean causal : new boolean[] {false, true}) {
-            // 37 tokens in blocks of 4: ten blocks, the last one holds a single token.
-            BlockSparseLayout layout = BlockSparseLayout.fixed(37, 4, 2, 3, causal);
+            BlockSparseLayout layout = BlockSparseLayout.fixed(tokens, block, 1, 2, causal);
             assertTrue(layout.density() < 0.8, layout.toString());
-            Tensor q = randn(11, 2, 3, 37, 8);
-            Tensor k = randn(12, 2, 3, 37, 8);
-            Tensor v = randn(13, 2, 3, 37, 8);
-            Tensor seed = randn(14, 2, 3, 37, 8);
+            Tensor q = randn(11, 2, 3, tokens, dh);
+            Tensor k = randn(12, 2, 3, tokens, dh);
+            Tensor v = randn(13, 2, 3, tokens, dh);
+            Tensor seed = randn(14, 2, 3, tokens, dh);
             Var[] sparse = {Var.param(q.copy()), Var.param(k.copy()), Var.param(v.copy())};
             Var[] dense = {Var.param(q.copy()), Var.param(k.copy()), Var.param(v.copy())};
             Var ys = Ops.blockSparseAttention(sparse[0], sparse[1], sparse[2], layout);
             Var yd = denseMasked(dense[0], dense[1], dense[2], layout);
-            assertClose(yd.value().toArray(), ys.value().toArray(), 1e-4, "output causal=" + causal);
+            assertClose(yd.value().toArray(), ys.value().toArray(), 1e-4, layout + " output");
             ys.backward(seed);
             yd.backward(seed);
             for (int i = 0; i < 3; i++) {
                 assertClose(dense[i].grad().toArray(), sparse[i].grad().toArray(), 1e-4,
-                        "grad " + "qkv".charAt(i) + " causal=" + causal);
+                        layout + " grad " + "qkv".charAt(i));
             }
         }
     }
