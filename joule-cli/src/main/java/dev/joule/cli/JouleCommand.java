@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
             CompareCommand.class,
             BenchGenerateCommand.class,
             EmbedCommand.class,
+            BenchEmbedCommand.class,
         })
 public final class JouleCommand implements Runnable {
     @Spec

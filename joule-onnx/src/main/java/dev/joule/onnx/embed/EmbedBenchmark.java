@@ -10,7 +10,9 @@ import java.util.List;
 public final class EmbedBenchmark {
     private EmbedBenchmark() {}
 
-    public static EmbedThroughput measure(SentenceEncoder encoder, List<String> sentences, int batch, int warmupBatches) {
+    /** Times {@code encoder}; the embeddings of the timed pass are added to {@code sink} (may be null). */
+    public static EmbedThroughput measure(SentenceEncoder encoder, List<String> sentences, int batch, int warmupBatches,
+                                          List<float[]> sink) {
         for (int w = 0; w < warmupBatches; w++) {
             int from = (w * batch) % sentences.size();
             encoder.embed(sentences.subList(from, Math.min(sentences.size(), from + batch)));
@@ -18,7 +20,10 @@ public final class EmbedBenchmark {
         long cpu0 = processCpuNanos();
         long t0 = System.nanoTime();
         for (int from = 0; from < sentences.size(); from += batch) {
-            encoder.embed(sentences.subList(from, Math.min(sentences.size(), from + batch)));
+            float[][] e = encoder.embed(sentences.subList(from, Math.min(sentences.size(), from + batch)));
+            if (sink != null) {
+                sink.addAll(List.of(e));
+            }
         }
         double wall = (System.nanoTime() - t0) / 1e9;
         double cpu = (processCpuNanos() - cpu0) / 1e9;

@@ -17,7 +17,7 @@ public final class QuickBench {
         List<String> s = FortuneSentences.read(n);
         try (SentenceEncoder j = MiniLm.joule(); SentenceEncoder o = MiniLm.onnxRuntime(2)) {
             for (SentenceEncoder e : List.of(j, o)) {
-                EmbedThroughput t = EmbedBenchmark.measure(e, s, batch, 2);
+                EmbedThroughput t = EmbedBenchmark.measure(e, s, batch, 2, null);
                 System.out.printf("%s batch %d: %.1f sentences/s, %.4f cpu s/sentence%n", t.engine(), batch,
                         t.sentencesPerSecond(), t.cpuSecondsPerSentence());
             }

@@ -1,0 +1,102 @@
+package dev.joule.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.joule.kernel.Parallel;
+import dev.joule.onnx.embed.EmbedBenchmark;
+import dev.joule.onnx.embed.EmbedThroughput;
+import dev.joule.onnx.embed.FortuneSentences;
+import dev.joule.onnx.embed.MiniLm;
+import dev.joule.onnx.embed.Pooling;
+import dev.joule.onnx.embed.SentenceEncoder;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code joule bench-embed}: all-MiniLM-L6-v2 on Joule and on ONNX Runtime, same sentences, same
+ * thread count, one process; sentences per second, CPU time per sentence and the cosine between the
+ * two engines' embeddings.
+ */
+@Command(name = "bench-embed", mixinStandardHelpOptions = true,
+        description = "Sentence-embedding throughput of Joule and ONNX Runtime side by side (all-MiniLM-L6-v2, fortunes sentences).")
+final class BenchEmbedCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--sentences", paramLabel = "N", defaultValue = "200", description = "Fortunes sentences to embed per run (default 200).")
+    int sentences;
+
+    @Option(names = "--batch", paramLabel = "B", split = ",", defaultValue = "1,32", description = "Batch sizes (default 1,32).")
+    List<Integer> batches;
+
+    @Option(names = "--threads", paramLabel = "T", defaultValue = "2", description = "Threads for both engines (default 2).")
+    int threads;
+
+    @Option(names = "--json", description = "Print JSON instead of a table.")
+    boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+        if (sentences < 1 || threads < 1 || batches.stream().anyMatch(b -> b < 1)) {
+            throw new UsageException("--sentences, --threads and every --batch must be at least 1");
+        }
+        List<String> text = FortuneSentences.read(sentences);
+        if (text.size() < sentences) {
+            throw new UsageException("found " + text.size() + " fortunes sentences in " + FortuneSentences.DIR
+                    + ", need " + sentences + "; install them with: apt-get install fortunes");
+        }
+        Parallel.setThreads(threads);
+        List<EmbedThroughput> results = new ArrayList<>();
+        double[] cosine = {1, 0};
+        try (SentenceEncoder joule = MiniLm.joule(); SentenceEncoder ort = MiniLm.onnxRuntime(threads)) {
+            for (int batch : batches) {
+                List<float[]> a = new ArrayList<>();
+                List<float[]> b = new ArrayList<>();
+                int warmup = Math.max(1, Math.min(3, 64 / batch));
+                results.add(EmbedBenchmark.measure(joule, text, batch, warmup, a));
+                results.add(EmbedBenchmark.measure(ort, text, batch, warmup, b));
+                for (int i = 0; i < a.size(); i++) {
+                    double c = Pooling.cosine(a.get(i), b.get(i));
+                    cosine[0] = Math.min(cosine[0], c);
+                    cosine[1] += c / (a.size() * batches.size());
+                }
+            }
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            printJson(out, results, cosine);
+        } else {
+            out.printf(Locale.ROOT, "all-MiniLM-L6-v2, %d fortunes sentences, %d threads each%n", sentences, threads);
+            out.printf(Locale.ROOT, "%-12s %6s %14s %16s%n", "engine", "batch", "sentences/s", "CPU ms/sentence");
+            for (EmbedThroughput t : results) {
+                out.printf(Locale.ROOT, "%-12s %6d %14.1f %16.2f%n", t.engine(), t.batch(), t.sentencesPerSecond(),
+                        t.cpuSecondsPerSentence() * 1e3);
+            }
+            out.printf(Locale.ROOT, "cosine joule vs onnxruntime: mean %.7f, min %.7f%n", cosine[1], cosine[0]);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private void printJson(PrintWriter out, List<EmbedThroughput> results, double[] cosine) throws IOException {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = mapper.createObjectNode();
+        root.put("model", MiniLm.NAME).put("sentences", sentences).put("threads", threads)
+                .put("cosineMean", cosine[1]).put("cosineMin", cosine[0]);
+        ArrayNode rows = root.putArray("runs");
+        for (EmbedThroughput t : results) {
+            rows.addObject().put("engine", t.engine()).put("batch", t.batch()).put("wallSeconds", t.wallSeconds())
+                    .put("sentencesPerSecond", t.sentencesPerSecond()).put("cpuSecondsPerSentence", t.cpuSecondsPerSentence());
+        }
+        out.println(mapper.writeValueAsString(root));
+    }
+}
