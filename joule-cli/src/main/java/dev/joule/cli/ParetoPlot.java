@@ -1,5 +1,6 @@
 package dev.joule.cli;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -16,6 +17,9 @@ final class ParetoPlot {
     private static final int TOP = 20;
     private static final int BOTTOM = 56;
     private static final int Y_TICKS = 5;
+    /** Label metrics at 11 px: an upper bound of a character's width and the line height. */
+    private static final double LABEL_CHAR_WIDTH = 6.5;
+    private static final double LABEL_LINE = 12;
 
     private final List<CompareRow> rows;
     private final boolean bpc;
@@ -83,19 +87,38 @@ final class ParetoPlot {
             }
             s.append("\"/>\n");
         }
+        List<double[]> placed = new ArrayList<>();
         for (CompareRow r : rows) {
             boolean onFrontier = frontier.contains(r);
             double px = x(r.joulesPerInference());
             double py = y(value(r));
+            double labelY = labelY(placed, px + 9, py + 4, r.model().length());
             s.append(String.format(Locale.ROOT, "<g class=\"point%s\" data-model=\"%s\"><circle cx=\"%.1f\" cy=\"%.1f\" r=\"%d\">"
                             + "<title>%s</title></circle><text class=\"label\" x=\"%.1f\" y=\"%.1f\">%s</text></g>%n",
                     onFrontier ? " on-frontier" : "", CompareReport.escape(r.model()), px, py, onFrontier ? 6 : 5,
                     CompareReport.escape(r.model() + ": " + CompareOutput.quality(r) + ", "
                             + CompareOutput.sci(r.joulesPerInference()) + " J per " + unit),
-                    px + 9, py + 4, CompareReport.escape(r.model())));
+                    px + 9, labelY, CompareReport.escape(r.model())));
         }
         s.append("</svg>\n");
         return s.toString();
+    }
+
+    /**
+     * The baseline of a label at {@code (x, y)}, moved up or down by a line at a time (at most two) when it would
+     * cover a label already placed; the chosen box is added to {@code placed}.
+     */
+    private static double labelY(List<double[]> placed, double x, double y, int chars) {
+        double width = LABEL_CHAR_WIDTH * chars;
+        for (double shift : new double[] {0, LABEL_LINE, -LABEL_LINE, 2 * LABEL_LINE, -2 * LABEL_LINE}) {
+            double[] box = {x, y + shift - LABEL_LINE + 2, x + width, y + shift + 2};
+            if (placed.stream().noneMatch(b -> b[0] < box[2] && box[0] < b[2] && b[1] < box[3] && box[1] < b[3])) {
+                placed.add(box);
+                return y + shift;
+            }
+        }
+        placed.add(new double[] {x, y - LABEL_LINE + 2, x + width, y + 2});
+        return y;
     }
 
     private String axisLabel() {

@@ -70,6 +70,19 @@ class CompareReportTest {
         assertTrue(bpc.y(2.6) < bpc.y(2.9), "lower bpc is plotted higher");
     }
 
+    @Test
+    void labelsOfPointsAtTheSameSpotDoNotCoverEachOther() {
+        List<CompareRow> rows = List.of(CompareRows.row("alpha", 0.85, Double.NaN, 1e-3), CompareRows.row("beta", 0.85, Double.NaN, 1e-3),
+                CompareRows.row("gamma", 0.85, Double.NaN, 1e-3));
+        String svg = new ParetoPlot(rows, "image").svg();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<text class=\"label\" x=\"[^\"]+\" y=\"([^\"]+)\"").matcher(svg);
+        java.util.Set<String> ys = new java.util.HashSet<>();
+        while (m.find()) {
+            ys.add(m.group(1));
+        }
+        assertEquals(3, ys.size(), svg);
+    }
+
     private static int count(String s, String part) {
         return s.split(java.util.regex.Pattern.quote(part), -1).length - 1;
     }
