@@ -18,17 +18,18 @@ import java.util.Arrays;
  *
  * <p><b>Form.</b> The training form is the sequential recurrence, one position at a time per (batch row, head),
  * with the (batch row, head) pairs in parallel; each position is one fused pass over S (read row i, add
- * {@code r_i S[i][·]} to y, write {@code w_i S[i][·] + k_i v}), 2N² multiply-adds, in row kernels over j on the
- * Vector API ({@link Wkv5Rows}). A chunked form would turn the within-chunk part into small matrix products, but at the
- * head sizes Joule uses (N = 16–64) the sequential pass over an L1-resident state does the same MACs without
- * extra passes; it also never forms a cumulative decay product, so there is no range to watch: every factor
- * applied to S is one {@code w_i} ≤ 1. The step form ({@link #step}) runs the very same per-position code, so
+ * {@code r_i S[i][·]} to y, write {@code w_i S[i][·] + k_i v}), 2N² multiply-adds, in kernels on the Vector API
+ * ({@link Wkv5Rows}). A chunked form would turn the within-chunk part into small matrix products, but at the head
+ * sizes Joule uses (N = 16–64) the sequential pass over an L1-resident state does the same MACs without extra
+ * passes; it also never forms a cumulative decay product, so there is no range to watch: every factor applied to
+ * S is one {@code w_i} ≤ 1. The step form ({@link #step}) runs the very same per-position code, so
  * step and training forms agree to the last bit.
  *
  * <p><b>Backward</b> (hand-written). With {@code D_t = ∂ℓ/∂S_t} ({@code D_{T−1} = 0}) and {@code c = g_t·v_t}:
  * <pre>
  *   ∂r_i = Σ_j g_j S_{t−1}[i][j] + u_i k_i c        ∂k_i = Σ_j D_t[i][j] v_j + u_i r_i c
- *   ∂v_j = Σ_i D_t[i][j] k_i + (Σ_i r_i u_i k_i) g_j      ∂u_i += r_i k_i c      ∂w_i += Σ_j D_t[i][j] S_{t−1}[i][j]
+ *   ∂v_j = Σ_i D_t[i][j] k_i + (Σ_i r_i u_i k_i) g_j    ∂u_i += r_i k_i c
+ *   ∂w_i += Σ_j D_t[i][j] S_{t−1}[i][j]
  *   D_{t−1} = diag(w) D_t + r_tᵀ g_t                  ∂θ_i = ∂w_i · (−exp(θ_i) w_i)
  * </pre>
  * S_{t−1} is needed going backwards; the forward keeps S at the start of every {@link #CHUNK}-position chunk

@@ -20,9 +20,9 @@ import java.util.random.RandomGenerator;
  * </pre>
  *
  * Initialisation follows RWKV-5: with ℓ = layer/(L−1) and ρ = 1 − layer/L, {@code μk = (c/d)^ρ},
- * {@code μv = μk + 0.3ℓ}, {@code μr = μg = (c/d)^{ρ/2}}, {@code θ_c = −6 + 5(c/(d−1))^{0.7+1.3ℓ}} (slow decays
- * in the first channels, fast in the last), {@code u_c = ℓ(1 − c/(d−1)) + 0.1·((c+1) mod 3 − 1)}; GroupNorm
- * weight 1, bias 0; projections use {@link Linear}'s default init. Parameters: {@code 5d² + 8d}.
+ * {@code μv = μk + 0.3ℓ}, {@code μr = μg = (c/d)^{ρ/2}}, {@code θ_c = −6 + 5(c/(d−1))^{0.7+1.3ℓ}}
+ * (slow decays in the first channels, fast in the last), {@code u_c = ℓ(1 − c/(d−1)) + 0.1·((c+1) mod 3 − 1)};
+ * GroupNorm weight 1, bias 0; projections use {@link Linear}'s default init. Parameters: {@code 5d² + 8d}.
  */
 final class RwkvTimeMix extends Module {
     /** GroupNorm epsilon of RWKV-5 ({@code 1e-5 · head_size_divisor²}, divisor 8). */
