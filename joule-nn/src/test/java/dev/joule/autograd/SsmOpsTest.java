@@ -111,7 +111,7 @@ class SsmOpsTest {
         }
     }
 
-    /** The engine's decays (polynomial vector exp when active) against Math.exp, down to e^−87 and below. */
+    /** The engine's decays (one fused vector pass when active) against Math.exp, down to e^−87 and below. */
     @Test
     void decaysEqualTheScalarOracle() {
         SsmRows fast = SsmRows.get();
