@@ -46,7 +46,15 @@ public final class OnnxModel {
 
     /** Loads from memory; {@code source} names the model in errors. External tensor data is not available. */
     public static OnnxModel load(byte[] bytes, String source) {
-        return new OnnxModel(GraphLoader.load(bytes, source, null), source);
+        return load(bytes, source, true);
+    }
+
+    /**
+     * As {@link #load(byte[], String)}; {@code fuse = false} runs the graph's own nodes without Joule's
+     * fused operators (slower; for checking the fusions against the plain path).
+     */
+    public static OnnxModel load(byte[] bytes, String source, boolean fuse) {
+        return new OnnxModel(GraphLoader.load(bytes, source, null, fuse), source);
     }
 
     public static OnnxModel load(InputStream in, String source) {

@@ -7,19 +7,21 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Mutated bytes of a valid model: every load and run either succeeds or throws an {@link OnnxException}
  * (never another exception, an error or a hang).
  */
 class MalformedModelFuzzTest {
-    private static final int CASES = 600;
+    private static final int CASES = 1000;
 
-    @Test
-    void mutatedModelsFailCleanly() {
+    @ParameterizedTest
+    @ValueSource(longs = {20261126L, 7L, 424242L})
+    void mutatedModelsFailCleanly(long seed) {
         byte[] valid = TestModels.small().toByteArray();
-        SplittableRandom rnd = new SplittableRandom(20261126);
+        SplittableRandom rnd = new SplittableRandom(seed);
         int rejected = 0;
         for (int c = 0; c < CASES; c++) {
             byte[] bytes = mutate(valid, rnd);

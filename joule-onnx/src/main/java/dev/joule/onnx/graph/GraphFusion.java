@@ -52,15 +52,15 @@ final class GraphFusion {
         GraphFusion f = new GraphFusion(nodes, constants, outputs);
         for (int i = 0; i < nodes.size(); i++) {
             switch (nodes.get(i).opType()) {
-                case "Softmax" -> f.attention(i);
-                case "Erf" -> f.gelu(i);
-                case "ReduceMean" -> f.layerNorm(i);
+                case "Softmax" -> f.tryMatch(f::attention, i);
+                case "Erf" -> f.tryMatch(f::gelu, i);
+                case "ReduceMean" -> f.tryMatch(f::layerNorm, i);
                 default -> { }
             }
         }
         for (int i = 0; i < nodes.size(); i++) {
             if (nodes.get(i).opType().equals("MatMul")) {
-                f.linear(i);
+                f.tryMatch(f::linear, i);
             }
         }
         List<Node> out = new ArrayList<>();
@@ -72,6 +72,18 @@ final class GraphFusion {
             }
         }
         return out;
+    }
+
+    /**
+     * A node with fewer inputs or outputs than its op type has (a malformed file) simply does not
+     * match; it stays in the graph and the executor reports it by name when it runs.
+     */
+    private void tryMatch(java.util.function.IntConsumer pattern, int node) {
+        try {
+            pattern.accept(node);
+        } catch (IndexOutOfBoundsException malformed) {
+            // no match
+        }
     }
 
     // ---- patterns

@@ -37,6 +37,11 @@ public final class GraphLoader {
 
     /** Parses and checks {@code bytes}; {@code source} names the file in errors, {@code baseDir} holds external data (may be null). */
     public static Graph load(byte[] bytes, String source, Path baseDir) {
+        return load(bytes, source, baseDir, true);
+    }
+
+    /** As {@link #load(byte[], String, Path)}; {@code fuse = false} keeps the graph's own nodes (for checking the fusions). */
+    public static Graph load(byte[] bytes, String source, Path baseDir, boolean fuse) {
         ModelProto model;
         try {
             model = ModelProto.parseFrom(bytes);
@@ -44,10 +49,10 @@ public final class GraphLoader {
             throw new OnnxException(source + ": not a valid ONNX file (" + e.getMessage()
                     + "); it may be truncated or not a model at all", e);
         }
-        return load(model, source, baseDir);
+        return load(model, source, baseDir, fuse);
     }
 
-    public static Graph load(ModelProto model, String source, Path baseDir) {
+    public static Graph load(ModelProto model, String source, Path baseDir, boolean fuse) {
         if (model.getIrVersion() < MIN_IR || model.getIrVersion() > MAX_IR) {
             throw new OnnxException(source + ": IR version " + model.getIrVersion() + " is outside the range "
                     + MIN_IR + ".." + MAX_IR + " that Joule reads" + (model.getIrVersion() == 0 ? " (is this an ONNX file?)" : ""));
@@ -73,7 +78,9 @@ public final class GraphLoader {
         }
         List<Node> nodes = nodes(g, opset, constants, inputs, outputs, source);
         nodes = ConstantFolder.fold(nodes, constants, outputs);
-        nodes = GraphFusion.fuse(nodes, constants, outputs);
+        if (fuse) {
+            nodes = GraphFusion.fuse(nodes, constants, outputs);
+        }
         return new Graph(List.copyOf(nodes), Map.copyOf(constants), List.copyOf(inputs), List.copyOf(outputs), opset);
     }
 

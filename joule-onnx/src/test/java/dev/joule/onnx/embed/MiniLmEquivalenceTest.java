@@ -1,12 +1,16 @@
 package dev.joule.onnx.embed;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.joule.onnx.OnnxModel;
+import dev.joule.onnx.ops.FusedOps;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -39,6 +43,30 @@ class MiniLmEquivalenceTest {
         assertTrue(Pooling.cosine(a, b) >= 0.9999, "cosine " + Pooling.cosine(a, b));
         for (int i = 0; i < a.length; i++) {
             assertEquals(b[i], a[i], 2e-4, "element " + i);
+        }
+    }
+
+    @Test
+    void fusedGraphEqualsTheUnfusedOne() {
+        OnnxModel plain = OnnxModel.load(MiniLm.modelBytes(), MiniLm.MODEL_RESOURCE, false);
+        assertTrue(plain.opCounts().containsKey("Erf") && !plain.opCounts().containsKey(FusedOps.ATTENTION));
+        Map<String, Integer> fused = joule.model().opCounts();
+        // 6 layers: attention and GELU once each, LayerNorm twice plus the embeddings', six projections.
+        assertEquals(6, fused.get(FusedOps.ATTENTION));
+        assertEquals(6, fused.get(FusedOps.GELU));
+        assertEquals(13, fused.get(FusedOps.LAYER_NORM));
+        assertEquals(36, fused.get(FusedOps.LINEAR));
+        assertFalse(fused.containsKey("MatMul") || fused.containsKey("Softmax") || fused.containsKey("Erf"));
+        List<String> s = List.of("Fusion must not change the answer.", "A shorter one.", "And a third, somewhat longer sentence to pad.");
+        try (SentenceTokenizer tok = MiniLm.tokenizer()) {
+            JouleSentenceEncoder unfused = new JouleSentenceEncoder(plain, tok, MiniLm.DIMENSION);
+            float[][] a = unfused.embed(s);
+            float[][] b = joule.embed(s);
+            for (int i = 0; i < s.size(); i++) {
+                for (int j = 0; j < MiniLm.DIMENSION; j++) {
+                    assertEquals(a[i][j], b[i][j], 1e-5, "sentence " + i + " element " + j);
+                }
+            }
         }
     }
 
