@@ -27,6 +27,8 @@ final class CompareDefaults {
     /** Share of the budget spent warming up, and the final rate as a share of the peak. */
     static final double WARMUP_FRACTION = 0.05;
     static final float FINAL_LR_FRACTION = 0.05f;
+    /** The warm-up ramps over at least this many steps, however slow the first ones are. */
+    static final long MIN_WARMUP_STEPS = 20;
 
     private CompareDefaults() {}
 

@@ -1,6 +1,7 @@
 package dev.joule.cli;
 
 import dev.joule.autograd.NoGrad;
+import dev.joule.autograd.Ops;
 import dev.joule.autograd.Var;
 import dev.joule.data.Batch;
 import dev.joule.energy.Component;
@@ -44,6 +45,7 @@ final class ModelComparison {
     private static final int IMAGE_LATENCY_SAMPLES = 200;
     private static final int WINDOW_LATENCY_SAMPLES = 50;
     private static final int LATENCY_WARMUP = 10;
+    private static final int JIT_WARMUP_PASSES = 2;
 
     private final CompareTask task;
     private final Duration budget;
@@ -62,6 +64,7 @@ final class ModelComparison {
         ModelConfig cfg = task.config(name);
         Model net = ModelRegistry.create(cfg, seed);
         Trainer trainer = trainer(name, net, peakLr);
+        warmUp(net);
         TrainingResult result;
         EnergyReport trainEnergy;
         try (EnergyWindow w = run.window("train-" + name)) {
@@ -92,8 +95,8 @@ final class ModelComparison {
                 : new AdamW(params, peakLr, AdamW.DEFAULT_BETA1, AdamW.DEFAULT_BETA2, AdamW.DEFAULT_EPS, AdamW.DEFAULT_WEIGHT_DECAY);
         long budgetNanos = budget.toNanos();
         AtomicLong elapsed = new AtomicLong();
-        TimeBudgetSchedule schedule = new TimeBudgetSchedule(budgetNanos, CompareDefaults.WARMUP_FRACTION, peakLr,
-                peakLr * CompareDefaults.FINAL_LR_FRACTION, elapsed::get);
+        TimeBudgetSchedule schedule = new TimeBudgetSchedule(budgetNanos, CompareDefaults.WARMUP_FRACTION,
+                CompareDefaults.MIN_WARMUP_STEPS, peakLr, peakLr * CompareDefaults.FINAL_LR_FRACTION, elapsed::get);
         TrainingPlan plan = new TrainingPlan(UNBOUNDED_STEPS, 0, 0, CompareDefaults.gradClip(name), 0f);
         Trainer trainer = new Trainer(net, opt, schedule, task.data().train(), task.data().eval(), plan, seed);
         trainer.listener(new TrainingListener() {
@@ -106,6 +109,25 @@ final class ModelComparison {
             }
         });
         return trainer;
+    }
+
+    /**
+     * Forward and backward passes on the first training batch, before the budget's clock starts, so that JIT
+     * compilation of the model's kernels is not charged to its training time (nor eats its learning-rate warm-up).
+     * No optimizer step: the weights do not change, and the trainer zeroes the gradients before its first step.
+     */
+    private void warmUp(Model net) {
+        Batch b = task.data().train().batch(0, 0);
+        net.setTraining(true);
+        for (int i = 0; i < JIT_WARMUP_PASSES; i++) {
+            Var out = net.forward(b.inputs());
+            int[] shape = out.shape();
+            Var logits = shape.length == 2 ? out : Ops.reshape(out, b.targets().length, shape[shape.length - 1]);
+            Ops.crossEntropy(logits, b.targets(), 0f).backward();
+        }
+        for (Var p : net.namedParameters().values()) {
+            p.zeroGrad();
+        }
     }
 
     private record Inference(InferenceEnergy energy, EnergyReport report, OpCounter.Totals ops, double analyticJoules) {}

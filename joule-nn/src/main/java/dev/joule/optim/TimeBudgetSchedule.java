@@ -13,6 +13,10 @@ import java.util.function.LongSupplier;
  *   f ≥ 1:       min
  * </pre>
  *
+ * <p>The rate is also capped at {@code peak · (step + 1) / minWarmupSteps}: when a step is slow compared
+ * with the budget (the first ones carry JIT compilation; a loaded machine), the time-based warm-up would
+ * be over after a step or two, so at least {@code minWarmupSteps} steps ramp up linearly whatever the clock says.
+ *
  * <p>For a run that stops when its time is up ({@code joule compare}) a step schedule cannot know where
  * the end is: how many steps fit depends on the model and the machine. This one always reaches the end
  * of its decay when the budget ends. The price is reproducibility: the rate at step k depends on how
@@ -26,22 +30,28 @@ public final class TimeBudgetSchedule implements LearningRateSchedule {
     private final double warmupFraction;
     private final float peak;
     private final float min;
+    private final long minWarmupSteps;
     private final LongSupplier elapsedNanos;
 
     /**
      * @param budgetNanos    the training time the decay spans (&gt; 0)
      * @param warmupFraction share of the budget spent warming up, in [0, 1)
+     * @param minWarmupSteps steps of linear ramp at least, whatever the clock (0: none)
      * @param peak           rate at the end of the warm-up
      * @param min            rate at the end of the budget
      * @param elapsedNanos   training time so far (e.g. the trainer's step time, updated by a listener)
      */
-    public TimeBudgetSchedule(long budgetNanos, double warmupFraction, float peak, float min, LongSupplier elapsedNanos) {
-        if (budgetNanos <= 0 || !(warmupFraction >= 0 && warmupFraction < 1) || !(peak > 0) || !(min >= 0) || min > peak) {
-            throw new IllegalArgumentException("time-budget schedule needs budgetNanos > 0, warmupFraction in [0, 1) and "
-                    + "0 <= min <= peak > 0; got " + budgetNanos + ", " + warmupFraction + ", " + peak + ", " + min);
+    public TimeBudgetSchedule(long budgetNanos, double warmupFraction, long minWarmupSteps, float peak, float min,
+                              LongSupplier elapsedNanos) {
+        if (budgetNanos <= 0 || !(warmupFraction >= 0 && warmupFraction < 1) || minWarmupSteps < 0 || !(peak > 0)
+                || !(min >= 0) || min > peak) {
+            throw new IllegalArgumentException("time-budget schedule needs budgetNanos > 0, warmupFraction in [0, 1), "
+                    + "minWarmupSteps >= 0 and 0 <= min <= peak > 0; got " + budgetNanos + ", " + warmupFraction + ", "
+                    + minWarmupSteps + ", " + peak + ", " + min);
         }
         this.budgetNanos = budgetNanos;
         this.warmupFraction = warmupFraction;
+        this.minWarmupSteps = minWarmupSteps;
         this.peak = peak;
         this.min = min;
         this.elapsedNanos = elapsedNanos;
@@ -59,10 +69,11 @@ public final class TimeBudgetSchedule implements LearningRateSchedule {
         return (float) (min + 0.5 * (1 + Math.cos(Math.PI * progress)) * (peak - min));
     }
 
-    /** Ignores the step: the rate follows the clock. */
+    /** The rate follows the clock; the step only caps it during the first {@code minWarmupSteps}. */
     @Override
     public float at(long step) {
-        return atFraction((double) elapsedNanos.getAsLong() / budgetNanos);
+        float byClock = atFraction((double) elapsedNanos.getAsLong() / budgetNanos);
+        return step < minWarmupSteps ? Math.min(byClock, (float) ((double) peak * (step + 1) / minWarmupSteps)) : byClock;
     }
 
     public float peak() {
