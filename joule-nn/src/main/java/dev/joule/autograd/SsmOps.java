@@ -50,6 +50,20 @@ public final class SsmOps {
         boolean grad = OpSupport.needsGrad(u, dt, a, bIn, c);
         float[] saved = grad ? new float[batch * chunks * plane] : null;
         float[] y = new float[batch * time * width];
+        if (SsmLanes.fits(width)) {
+            SsmLanes lanes = new SsmLanes(uv, dv, av, bv, cv, time, width, states);
+            Parallel.parallelFor(batch, 1, (from, to) -> {
+                float[] h = new float[plane];
+                for (int b = from; b < to; b++) {
+                    lanes.forwardRow(b, y, saved, h);
+                }
+            });
+            if (!grad) {
+                return Var.constant(Tensor.of(y, s));
+            }
+            return Var.op(Tensor.of(y, s), g -> backwardLanes(lanes, ScanOps.dense(g), saved, batch, time, width,
+                    states, u, dt, a, bIn, c), OpSupport.present(u, dt, a, bIn, c));
+        }
         SsmRows rows = SsmRows.get();
         Parallel.parallelFor(batch, 1, (from, to) -> {
             float[] decay = new float[plane];
@@ -133,6 +147,36 @@ public final class SsmOps {
         for (int b = 0; b < batch; b++) {
             for (int j = 0; j < ga.length; j++) {
                 ga[j] += gaRows[b * ga.length + j];
+            }
+        }
+        addIfWanted(u, gu);
+        addIfWanted(dt, gdt);
+        addIfWanted(a, ga);
+        addIfWanted(bIn, gb);
+        addIfWanted(c, gc);
+    }
+
+    /** {@link SsmLanes}' backward: rows in parallel, ∂A per row state-major, then summed in row order. */
+    private static void backwardLanes(SsmLanes lanes, float[] gy, float[] saved, int batch, int time, int width,
+            int states, Var u, Var dt, Var a, Var bIn, Var c) {
+        int plane = width * states;
+        float[] gu = new float[batch * time * width];
+        float[] gdt = new float[gu.length];
+        float[] gaRows = new float[batch * plane];
+        float[] gb = new float[batch * time * states];
+        float[] gc = new float[gb.length];
+        Parallel.parallelFor(batch, 1, (from, to) -> {
+            SsmLanes.Work w = lanes.work();
+            for (int b = from; b < to; b++) {
+                lanes.backwardRow(b, gy, saved, gu, gdt, gaRows, b * plane, gb, gc, w);
+            }
+        });
+        float[] ga = new float[plane];
+        for (int b = 0; b < batch; b++) {
+            for (int e = 0; e < width; e++) {
+                for (int n = 0; n < states; n++) {
+                    ga[e * states + n] += gaRows[b * plane + n * width + e];
+                }
             }
         }
         addIfWanted(u, gu);

@@ -72,6 +72,46 @@ class SsmOpsTest {
                 GradCheck.uniform(43, -1f, -0.1f, e, n), GradCheck.randn(44, b, t, n), GradCheck.randn(45, b, t, n));
     }
 
+    /**
+     * 32 channels: the lane kernel (channels across vector lanes, when the vector kernels are active) runs;
+     * 20 positions cross a checkpoint.
+     */
+    @Test
+    void laneKernelGradientsMatchTheDoubleReference() {
+        int b = 2;
+        int t = 20;
+        int e = 32;
+        int n = 3;
+        GradCheck.check("selectiveScan E=32", x -> SsmOps.selectiveScan(x[0], x[1], x[2], x[3], x[4]),
+                x -> reference(x[0], x[1], x[2], x[3], x[4], b, t, e, n),
+                GradCheck.randn(61, b, t, e), GradCheck.uniform(62, 0.05f, 0.6f, b, t, e),
+                GradCheck.uniform(63, -1f, -0.1f, e, n), GradCheck.randn(64, b, t, n), GradCheck.randn(65, b, t, n));
+    }
+
+    /** The lane kernel's whole-sequence outputs against the step form (which runs the per-channel rows). */
+    @Test
+    void laneKernelEqualsTheStepForm() {
+        int e = 32;
+        int n = 16;
+        int time = 21;
+        Tensor u = GradCheck.randn(66, B, time, e);
+        Tensor dt = GradCheck.uniform(67, 0.01f, 1f, B, time, e);
+        Tensor a = GradCheck.uniform(68, -3f, -0.1f, e, n);
+        Tensor bIn = GradCheck.randn(69, B, time, n);
+        Tensor c = GradCheck.randn(70, B, time, n);
+        Tensor full = SsmOps.selectiveScan(Var.constant(u), Var.constant(dt), Var.constant(a), Var.constant(bIn),
+                Var.constant(c)).value();
+        Tensor state = Tensor.zeros(B, e, n);
+        for (int t = 0; t < time; t++) {
+            Tensor y = SsmOps.step(at(u, t), at(dt, t), a, at(bIn, t), at(c, t), state);
+            for (int b = 0; b < B; b++) {
+                for (int k = 0; k < e; k++) {
+                    assertEquals(full.get(b, t, k), y.get(b, k), 1e-4f * (1 + Math.abs(y.get(b, k))), "t=" + t);
+                }
+            }
+        }
+    }
+
     /** The engine's row kernel (vector when active) against the scalar oracle, odd lengths and offsets. */
     @Test
     void rowKernelEqualsScalar() {
