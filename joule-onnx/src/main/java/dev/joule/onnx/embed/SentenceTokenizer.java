@@ -15,6 +15,13 @@ import java.util.Map;
  * are masked out of the result but not out of the work.
  */
 public final class SentenceTokenizer implements AutoCloseable {
+    static {
+        // The native library is in the DJL jar; offline mode makes DJL fail rather than ever download one.
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
+    }
+
     private final HuggingFaceTokenizer tokenizer;
     private final int maxTokens;
 
