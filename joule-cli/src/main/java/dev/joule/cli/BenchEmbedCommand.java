@@ -3,6 +3,12 @@ package dev.joule.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.joule.energy.ComponentEnergy;
+import dev.joule.energy.track.EnergyReport;
+import dev.joule.energy.track.EnergyRun;
+import dev.joule.energy.track.EnergyTracker;
+import dev.joule.energy.track.EnergyWindow;
+import dev.joule.energy.track.TrackerConfig;
 import dev.joule.kernel.Parallel;
 import dev.joule.onnx.embed.EmbedBenchmark;
 import dev.joule.onnx.embed.EmbedThroughput;
@@ -15,6 +21,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,8 +30,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code joule bench-embed}: all-MiniLM-L6-v2 on Joule and on ONNX Runtime, same sentences, same
- * thread count, one process; sentences per second, CPU time per sentence and the cosine between the
- * two engines' embeddings.
+ * thread count, one process; sentences per second, CPU time and energy per sentence (each timed pass
+ * in its own energy window) and the cosine between the two engines' embeddings.
  */
 @Command(name = "bench-embed", mixinStandardHelpOptions = true,
         description = "Sentence-embedding throughput of Joule and ONNX Runtime side by side (all-MiniLM-L6-v2, fortunes sentences).")
@@ -56,14 +63,16 @@ final class BenchEmbedCommand implements Callable<Integer> {
         }
         Parallel.setThreads(threads);
         List<EmbedThroughput> results = new ArrayList<>();
+        List<EnergyReport> energy = new ArrayList<>();
         double[] cosine = {1, 0};
-        try (SentenceEncoder joule = MiniLm.joule(); SentenceEncoder ort = MiniLm.onnxRuntime(threads)) {
+        try (EnergyRun run = EnergyTracker.start("bench-embed", TrackerConfig.defaults());
+             SentenceEncoder joule = MiniLm.joule(); SentenceEncoder ort = MiniLm.onnxRuntime(threads)) {
             for (int batch : batches) {
                 List<float[]> a = new ArrayList<>();
                 List<float[]> b = new ArrayList<>();
                 int warmup = Math.max(1, Math.min(3, 64 / batch));
-                results.add(EmbedBenchmark.measure(joule, text, batch, warmup, a));
-                results.add(EmbedBenchmark.measure(ort, text, batch, warmup, b));
+                measure(run, joule, text, batch, warmup, a, results, energy);
+                measure(run, ort, text, batch, warmup, b, results, energy);
                 for (int i = 0; i < a.size(); i++) {
                     double c = Pooling.cosine(a.get(i), b.get(i));
                     cosine[0] = Math.min(cosine[0], c);
@@ -73,13 +82,17 @@ final class BenchEmbedCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            printJson(out, results, cosine);
+            printJson(out, results, energy, cosine);
         } else {
             out.printf(Locale.ROOT, "all-MiniLM-L6-v2, %d fortunes sentences, %d threads each%n", sentences, threads);
-            out.printf(Locale.ROOT, "%-12s %6s %14s %16s%n", "engine", "batch", "sentences/s", "CPU ms/sentence");
-            for (EmbedThroughput t : results) {
-                out.printf(Locale.ROOT, "%-12s %6d %14.1f %16.2f%n", t.engine(), t.batch(), t.sentencesPerSecond(),
-                        t.cpuSecondsPerSentence() * 1e3);
+            out.printf(Locale.ROOT, "%-12s %6s %14s %16s %14s  %s%n", "engine", "batch", "sentences/s", "CPU ms/sentence",
+                    "mJ/sentence", "energy source");
+            for (int i = 0; i < results.size(); i++) {
+                EmbedThroughput t = results.get(i);
+                EnergyReport e = energy.get(i);
+                out.printf(Locale.ROOT, "%-12s %6d %14.1f %16.2f %14.2f  %s%n", t.engine(), t.batch(), t.sentencesPerSecond(),
+                        t.cpuSecondsPerSentence() * 1e3, e.totalJoules() / t.sentences() * 1e3,
+                        sources(e) + (e.anyEstimate() ? " (estimate)" : ""));
             }
             out.printf(Locale.ROOT, "cosine joule vs onnxruntime: mean %.7f, min %.7f%n", cosine[1], cosine[0]);
         }
@@ -87,15 +100,39 @@ final class BenchEmbedCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void printJson(PrintWriter out, List<EmbedThroughput> results, double[] cosine) throws IOException {
+    private static void measure(EnergyRun run, SentenceEncoder encoder, List<String> text, int batch, int warmup,
+                                List<float[]> sink, List<EmbedThroughput> results, List<EnergyReport> energy) {
+        EmbedBenchmark.measure(encoder, text.subList(0, Math.min(text.size(), warmup * batch)), batch, 0, null);
+        try (EnergyWindow w = run.window("embed-" + encoder.name() + "-batch" + batch)) {
+            results.add(EmbedBenchmark.measure(encoder, text, batch, 0, sink));
+            energy.add(w.end());
+        }
+    }
+
+    private static String sources(EnergyReport report) {
+        TreeSet<String> names = new TreeSet<>();
+        for (ComponentEnergy c : report.components().values()) {
+            if (c.component().summedIntoTotal()) {
+                names.add(c.source());
+            }
+        }
+        return names.isEmpty() ? "none" : String.join("+", names);
+    }
+
+    private void printJson(PrintWriter out, List<EmbedThroughput> results, List<EnergyReport> energy, double[] cosine)
+            throws IOException {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode root = mapper.createObjectNode();
         root.put("model", MiniLm.NAME).put("sentences", sentences).put("threads", threads)
                 .put("cosineMean", cosine[1]).put("cosineMin", cosine[0]);
         ArrayNode rows = root.putArray("runs");
-        for (EmbedThroughput t : results) {
+        for (int i = 0; i < results.size(); i++) {
+            EmbedThroughput t = results.get(i);
+            EnergyReport e = energy.get(i);
             rows.addObject().put("engine", t.engine()).put("batch", t.batch()).put("wallSeconds", t.wallSeconds())
-                    .put("sentencesPerSecond", t.sentencesPerSecond()).put("cpuSecondsPerSentence", t.cpuSecondsPerSentence());
+                    .put("sentencesPerSecond", t.sentencesPerSecond()).put("cpuSecondsPerSentence", t.cpuSecondsPerSentence())
+                    .put("joulesPerSentence", e.totalJoules() / t.sentences()).put("energySource", sources(e))
+                    .put("energyEstimate", e.anyEstimate());
         }
         out.println(mapper.writeValueAsString(root));
     }

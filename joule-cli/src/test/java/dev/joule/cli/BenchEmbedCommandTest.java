@@ -1,0 +1,31 @@
+package dev.joule.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.joule.onnx.embed.FortuneSentences;
+import java.nio.file.Files;
+import org.junit.jupiter.api.Test;
+
+class BenchEmbedCommandTest {
+    @Test
+    void bothEnginesRunOnTheSameSentencesAndAgree() throws Exception {
+        assumeTrue(Files.isDirectory(FortuneSentences.DIR), "fortunes package not installed");
+        CliRun run = CliRun.of("bench-embed", "--sentences", "8", "--batch", "4", "--threads", "1", "--json");
+        assertEquals(0, run.exitCode(), run::toString);
+        JsonNode o = new ObjectMapper().readTree(run.out());
+        assertTrue(o.get("cosineMin").asDouble() >= 0.9999, o::toString);
+        JsonNode runs = o.get("runs");
+        assertEquals(2, runs.size());
+        assertEquals("joule", runs.get(0).get("engine").asText());
+        assertEquals("onnxruntime", runs.get(1).get("engine").asText());
+        for (JsonNode r : runs) {
+            assertEquals(4, r.get("batch").asInt());
+            assertTrue(r.get("sentencesPerSecond").asDouble() > 0, r::toString);
+            assertTrue(r.get("joulesPerSentence").asDouble() >= 0, r::toString);
+        }
+    }
+}
