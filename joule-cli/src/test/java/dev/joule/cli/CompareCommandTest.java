@@ -142,5 +142,8 @@ class CompareCommandTest {
         assertTrue(CompareDefaults.FASHION_MNIST_MODELS.size() * CompareDefaults.FASHION_MNIST_BUDGET.toSeconds() <= 14 * 60);
         assertTrue(CompareDefaults.models("char-lm").containsAll(List.of("transformer", "lstm")));
         assertFalse(CompareDefaults.models("copy").contains("mlp"));
+        assertEquals(2e-3f, CompareDefaults.learningRate("transformer", "fashion-mnist"));
+        assertEquals(1e-3f, CompareDefaults.learningRate("transformer", "char-lm"));
+        assertEquals(3e-3f, CompareDefaults.learningRate("lstm", "char-lm"));
     }
 }
