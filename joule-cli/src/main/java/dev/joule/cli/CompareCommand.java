@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train each model for the same time budget on a task, then compare accuracy (or bits per character), "
                 + "training energy, energy per inference (measured and analytic 45 nm), latency and state memory.",
-            "Without flags: fashion-mnist, models " + "transformer,lstm,gru,mingru,mamba,snn,csnn (those registered), 90 s each.",
+            "Without flags: fashion-mnist, models " + "transformer,lstm,gru,mingru,mamba,snn,csnn (those registered), 100 s each.",
             "Progress goes to stderr; the table (or with --json one JSON object) to stdout; --out DIR also writes "
                 + "compare.json, compare.csv and compare.html (table and Pareto plot)."})
 final class CompareCommand implements Callable<Integer> {
@@ -44,7 +44,7 @@ final class CompareCommand implements Callable<Integer> {
     List<String> models;
 
     @Option(names = "--budget", converter = DurationConverter.class,
-            description = "Training time per model, e.g. 20s, 2m (default: fashion-mnist 90s, char-lm 5m, copy/recall 30s).")
+            description = "Training time per model, e.g. 20s, 2m (default: fashion-mnist 100s, char-lm 5m, copy/recall 30s).")
     Duration budget;
 
     @Option(names = "--lr", paramLabel = "LR", description = "Peak learning rate for every model (default: per architecture).")
