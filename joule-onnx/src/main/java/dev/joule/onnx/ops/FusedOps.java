@@ -32,6 +32,7 @@ public final class FusedOps {
         ops.put(GELU, FusedOps::gelu);
         ops.put(LAYER_NORM, FusedOps::layerNorm);
         ops.put(ATTENTION, FusedAttention::run);
+        ops.put("LayerNormalization", FusedOps::onnxLayerNorm);
     }
 
     /** x [..., K] · W [K, N] + b [N]: the bias is written first and the product added onto it (gemm with beta 1). */
@@ -60,6 +61,20 @@ public final class FusedOps {
         try (NoGrad ignored = NoGrad.enter()) {
             return Args.one(new FloatValue(Ops.gelu(Var.constant(x)).value()));
         }
+    }
+
+    /** ONNX LayerNormalization (opset 17): the fused kernel over the last axis; other axes are refused. */
+    private static Value[] onnxLayerNorm(Node node, Value[] in) {
+        Tensor x = Args.floats(node, in, 0);
+        long axis = node.attrInt("axis", -1);
+        if (Args.axis(node, axis, x.rank()) != x.rank() - 1 || node.outputs().size() > 1) {
+            throw node.error("LayerNormalization is supported over the last axis with one output; got axis " + axis
+                    + " of rank " + x.rank() + " and " + node.outputs().size() + " outputs");
+        }
+        if (Args.optional(in, 2) != null) {
+            return layerNorm(node, in);
+        }
+        return layerNorm(node, new Value[] {in[0], in[1], Args.floatValue(new float[x.cols()], new int[] {x.cols()})});
     }
 
     private static Value[] layerNorm(Node node, Value[] in) {

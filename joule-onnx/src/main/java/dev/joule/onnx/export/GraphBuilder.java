@@ -1,0 +1,150 @@
+package dev.joule.onnx.export;
+
+import com.google.protobuf.ByteString;
+import dev.joule.onnx.proto.OnnxProto.AttributeProto;
+import dev.joule.onnx.proto.OnnxProto.GraphProto;
+import dev.joule.onnx.proto.OnnxProto.NodeProto;
+import dev.joule.onnx.proto.OnnxProto.TensorProto;
+import dev.joule.onnx.proto.OnnxProto.TensorShapeProto;
+import dev.joule.onnx.proto.OnnxProto.TypeProto;
+import dev.joule.onnx.proto.OnnxProto.ValueInfoProto;
+import dev.joule.tensor.Tensor;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Assembles an ONNX graph node by node: weights become initializers with little-endian
+ * {@code raw_data}, every node gets a unique name and output, and graph inputs and outputs are
+ * declared as float tensors whose first axis is the symbolic {@code batch}.
+ */
+final class GraphBuilder {
+    static final String BATCH = "batch";
+
+    private final GraphProto.Builder graph = GraphProto.newBuilder();
+    private final Map<String, Integer> counters = new HashMap<>();
+
+    GraphBuilder(String name) {
+        graph.setName(name);
+    }
+
+    /** A float initializer holding {@code t}'s elements in row-major order under {@code name}. */
+    String weight(String name, Tensor t) {
+        float[] data = t.data();
+        int off = t.offset();
+        int n = t.size();
+        ByteBuffer buf = ByteBuffer.allocate(n * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < n; i++) {
+            buf.putFloat(data[off + i]);
+        }
+        TensorProto.Builder b = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE)
+                .setRawData(ByteString.copyFrom(buf.array()));
+        for (int d : t.shape()) {
+            b.addDims(d);
+        }
+        graph.addInitializer(b);
+        return name;
+    }
+
+    /** {@code w [rows, cols]} stored transposed as {@code [cols, rows]}: PyTorch's Linear weight as a MatMul operand. */
+    String weightTransposed(String name, Tensor w) {
+        int rows = w.dim(0);
+        int cols = w.dim(1);
+        float[] src = w.data();
+        int off = w.offset();
+        float[] t = new float[rows * cols];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = src[off + r * cols + c];
+            }
+        }
+        return weight(name, Tensor.of(t, cols, rows));
+    }
+
+    /** A float scalar constant (rank 0) as an initializer. */
+    String scalar(String name, float value) {
+        return weight(name, Tensor.scalar(value));
+    }
+
+    /** An int64 initializer, e.g. the target shape of a Reshape. */
+    String int64s(String name, long... values) {
+        ByteBuffer buf = ByteBuffer.allocate(values.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (long v : values) {
+            buf.putLong(v);
+        }
+        graph.addInitializer(TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64_VALUE)
+                .addDims(values.length).setRawData(ByteString.copyFrom(buf.array())));
+        return name;
+    }
+
+    /** Adds a node named {@code scope/opType_k} and returns its single output's name. */
+    String node(String scope, String opType, AttributeProto[] attributes, String... inputs) {
+        String base = scope + "/" + opType;
+        int k = counters.merge(base, 1, Integer::sum) - 1;
+        String name = k == 0 ? base : base + "_" + k;
+        NodeProto.Builder n = NodeProto.newBuilder().setName(name).setOpType(opType).addOutput(name + ":0");
+        for (String in : inputs) {
+            n.addInput(in);
+        }
+        for (AttributeProto a : attributes) {
+            n.addAttribute(a);
+        }
+        graph.addNode(n);
+        return name + ":0";
+    }
+
+    String node(String scope, String opType, String... inputs) {
+        return node(scope, opType, new AttributeProto[0], inputs);
+    }
+
+    /** Renames the output of the most recent node, so the graph output carries a readable name. */
+    void renameLastOutput(String from, String to) {
+        NodeProto.Builder last = graph.getNodeBuilder(graph.getNodeCount() - 1);
+        if (!last.getOutput(0).equals(from)) {
+            throw new IllegalStateException("last node's output is " + last.getOutput(0) + ", not " + from);
+        }
+        last.setOutput(0, to);
+    }
+
+    static AttributeProto intAttr(String name, long value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
+    }
+
+    static AttributeProto floatAttr(String name, float value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(value).build();
+    }
+
+    static AttributeProto intsAttr(String name, long... values) {
+        AttributeProto.Builder b = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+        for (long v : values) {
+            b.addInts(v);
+        }
+        return b.build();
+    }
+
+    /** Declares a float graph input {@code [batch, dims...]}. */
+    void input(String name, int... dims) {
+        graph.addInput(valueInfo(name, dims));
+    }
+
+    /** Declares a float graph output {@code [batch, dims...]}. */
+    void output(String name, int... dims) {
+        graph.addOutput(valueInfo(name, dims));
+    }
+
+    private static ValueInfoProto valueInfo(String name, int... dims) {
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+        shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(BATCH));
+        for (int d : dims) {
+            shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        }
+        TypeProto type = TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
+                .setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(shape)).build();
+        return ValueInfoProto.newBuilder().setName(name).setType(type).build();
+    }
+
+    GraphProto build() {
+        return graph.build();
+    }
+}
