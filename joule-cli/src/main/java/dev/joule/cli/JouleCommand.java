@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
             BenchGenerateCommand.class,
             EmbedCommand.class,
             BenchEmbedCommand.class,
+            ExportCommand.class,
         })
 public final class JouleCommand implements Runnable {
     @Spec
