@@ -1,0 +1,46 @@
+package dev.joule.kernel.quant;
+
+/**
+ * Quantized matrix products for inference: {@code y[b, o] = Σ_i x[b, i] · W[o, i]} with {@code W} an
+ * {@link Int8Matrix} or {@link Int4Matrix} ({@code [out, in]}, row-major) and {@code y} row-major
+ * {@code [batch, out]} at {@code y[yOff ...]}. Batch 1 is the matrix-vector product (decode);
+ * larger batches reuse each weight row across the batch.
+ *
+ * <p>A scalar reference ({@link ScalarQuantKernels}) and a Vector API implementation sit behind this
+ * interface, and a native (FFM) implementation can be added later without touching callers. The
+ * integer paths are exact: {@link #accumulateW8A8} gives the same int32 sums bit for bit in every
+ * implementation, and {@link #gemmW8A8} applies the scales in one fixed expression,
+ * {@code (float) acc · (xScale · wScale)}, so its f32 outputs are bit-identical too. Weight-only
+ * paths accumulate in f32 and match the reference up to summation order.
+ *
+ * <p>Every call records its multiply-accumulates and the bytes of weights and activations it read in
+ * {@link dev.joule.tensor.OpCounter}; the counter has no precision field, so int8 MACs are counted
+ * together with f32 MACs.
+ */
+public interface QuantKernels {
+
+    /** A short name for logs: {@code "quant scalar"} or {@code "quant vector 512-bit"}. */
+    String name();
+
+    /** The exact int32 sums {@code acc[b, o] = Σ_i qx[b, i] · qw[o, i]}, row-major {@code [batch, out]}. */
+    void accumulateW8A8(Int8Activations x, Int8Matrix w, int[] acc, int accOff);
+
+    /** W8A8: {@code y[b, o] = (float) acc[b, o] · (xScale[b] · wScale[o])}. */
+    void gemmW8A8(Int8Activations x, Int8Matrix w, float[] y, int yOff);
+
+    /**
+     * Int8 weights, f32 activations ({@code batch × in} at {@code x[xOff ...]}):
+     * {@code y[b, o] = wScale[o] · Σ_i x[b, i] · qw[o, i]}.
+     */
+    void gemmInt8Weights(float[] x, int xOff, int batch, Int8Matrix w, float[] y, int yOff);
+
+    /**
+     * Int4 weights, f32 activations: {@code y[b, o] = Σ_blocks scale[o, blk] · Σ_{i in blk} x[b, i] · c[o, i]}.
+     */
+    void gemmInt4Weights(float[] x, int xOff, int batch, Int4Matrix w, float[] y, int yOff);
+
+    /** The implementation matching {@link dev.joule.kernel.Kernels#get()}: vector when that is vector. */
+    static QuantKernels get() {
+        return QuantSelection.ACTIVE;
+    }
+}

@@ -1,0 +1,267 @@
+package dev.joule.kernel.quant;
+
+import dev.joule.kernel.Parallel;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API implementation. JDK 17's API has no int8 dot-product instruction (no
+ * {@code vpdpbusd}/{@code pmaddubsw}/{@code sdot}), so int8 codes are widened: a byte vector of as
+ * many lanes as an int (or float) vector is converted with {@code convertShape(B2I | B2F, ..., 0)}
+ * (one {@code vpmovsxbd} per load on x86), multiplied in 32-bit lanes and added into int32 (W8A8) or
+ * fused into f32 FMAs (weight-only). Four weight rows share each activation load, with four
+ * independent accumulators; one reduction per row after the loop, then a scalar tail.
+ *
+ * <p>Species come from {@code species*()} methods that each width's final subclass answers with
+ * {@code static final} constants, as in {@code dev.joule.kernel.VectorKernels}, so C2 folds them.
+ * Large problems split their output rows, in fixed groups of four, across {@link Parallel}'s
+ * threads; each output's arithmetic does not depend on the thread count.
+ */
+public abstract class VectorQuantKernels implements QuantKernels {
+    /** Each thread's share of a parallel product is at least about this many MACs. */
+    private static final long PARALLEL_MACS = 1 << 18;
+    private static final int GROUP = 4;
+
+    VectorQuantKernels() {}
+
+    /** The kernels at 256 or 512 bits (8 or 16 int/float lanes); narrower CPUs use the scalar ones. */
+    public static VectorQuantKernels forBits(int bits) {
+        return switch (bits) {
+            case 256 -> new Width256();
+            case 512 -> new Width512();
+            default -> throw new IllegalArgumentException(
+                    "quantized vector kernels need 256 or 512 bits, got " + bits);
+        };
+    }
+
+    /** The int lanes (32-bit). */
+    abstract VectorSpecies<Integer> ints();
+
+    /** The f32 lanes: as many as {@link #ints()}. */
+    abstract VectorSpecies<Float> floats();
+
+    /** The int8 lanes: as many as {@link #ints()} (a quarter of the width). */
+    abstract VectorSpecies<Byte> bytes();
+
+    @Override
+    public String name() {
+        return "quant vector " + ints().vectorBitSize() + "-bit";
+    }
+
+    @Override
+    public void accumulateW8A8(Int8Activations x, Int8Matrix w, int[] acc, int accOff) {
+        QuantChecks.sameCols("accumulateW8A8", x.cols(), w.cols());
+        QuantChecks.window("accumulators", acc.length, accOff, (long) x.rows() * w.rows());
+        runW8A8(x, w, acc, accOff, null, 0);
+    }
+
+    @Override
+    public void gemmW8A8(Int8Activations x, Int8Matrix w, float[] y, int yOff) {
+        QuantChecks.sameCols("gemmW8A8", x.cols(), w.cols());
+        QuantChecks.window("output", y.length, yOff, (long) x.rows() * w.rows());
+        runW8A8(x, w, null, 0, y, yOff);
+    }
+
+    private void runW8A8(Int8Activations x, Int8Matrix w, int[] acc, int accOff, float[] y, int yOff) {
+        int batch = x.rows(), out = w.rows(), in = w.cols();
+        forRowGroups(batch, out, in, (o0, o1) -> {
+            for (int o = o0; o < o1; o += GROUP) {
+                for (int b = 0; b < batch; b++) {
+                    dotsW8A8(x, b, w, o, Math.min(GROUP, o1 - o), acc, accOff, y, yOff);
+                }
+            }
+        });
+        QuantWork.recordInt8(batch, out, in);
+    }
+
+    @Override
+    public void gemmInt8Weights(float[] x, int xOff, int batch, Int8Matrix w, float[] y, int yOff) {
+        int out = w.rows(), in = w.cols();
+        QuantWork.checkF32(x, xOff, batch, in, y, yOff, out);
+        forRowGroups(batch, out, in, (o0, o1) -> {
+            for (int o = o0; o < o1; o += GROUP) {
+                for (int b = 0; b < batch; b++) {
+                    dotsInt8Weights(x, xOff + b * in, w, o, Math.min(GROUP, o1 - o), y, yOff + b * out);
+                }
+            }
+        });
+        QuantWork.recordWeightOnly(batch, out, in, (long) out * in + 4L * out);
+    }
+
+    @Override
+    public void gemmInt4Weights(float[] x, int xOff, int batch, Int4Matrix w, float[] y, int yOff) {
+        int out = w.rows(), in = w.cols();
+        QuantWork.checkF32(x, xOff, batch, in, y, yOff, out);
+        forRowGroups(batch, out, in, (o0, o1) -> {
+            for (int o = o0; o < o1; o++) {
+                for (int b = 0; b < batch; b++) {
+                    y[yOff + b * out + o] = dotInt4Row(x, xOff + b * in, w, o);
+                }
+            }
+        });
+        QuantWork.recordWeightOnly(batch, out, in, w.sizeBytes());
+    }
+
+    /** Runs {@code body(o0, o1)} over output rows in fixed groups of four, in parallel when large. */
+    private static void forRowGroups(int batch, int out, int in, Parallel.IntRangeBody body) {
+        int groups = (out + GROUP - 1) / GROUP;
+        long macsPerGroup = (long) GROUP * in * batch;
+        int grain = (int) Math.max(1, PARALLEL_MACS / Math.max(1, macsPerGroup));
+        Parallel.parallelFor(groups, grain, (g0, g1) -> body.run(g0 * GROUP, Math.min(g1 * GROUP, out)));
+    }
+
+    /** Up to four int32 dot products of activation row {@code b} with weight rows {@code o ..}. */
+    private void dotsW8A8(Int8Activations x, int b, Int8Matrix w, int o, int count,
+                          int[] acc, int accOff, float[] y, int yOff) {
+        VectorSpecies<Byte> bs = bytes();
+        VectorSpecies<Integer> is = ints();
+        int in = w.cols(), out = w.rows(), vl = bs.length();
+        byte[] qx = x.codes(), qw = w.codes();
+        int xBase = b * in;
+        int w0 = o * in, w1 = w0 + (count > 1 ? in : 0), w2 = w0 + (count > 2 ? 2 * in : 0);
+        int w3 = w0 + (count > 3 ? 3 * in : 0);
+        IntVector s0 = IntVector.zero(is), s1 = IntVector.zero(is), s2 = IntVector.zero(is), s3 = IntVector.zero(is);
+        int p = 0;
+        for (; p <= in - vl; p += vl) {
+            IntVector xv = (IntVector) ByteVector.fromArray(bs, qx, xBase + p).convertShape(VectorOperators.B2I, is, 0);
+            s0 = s0.add(xv.mul((IntVector) ByteVector.fromArray(bs, qw, w0 + p).convertShape(VectorOperators.B2I, is, 0)));
+            s1 = s1.add(xv.mul((IntVector) ByteVector.fromArray(bs, qw, w1 + p).convertShape(VectorOperators.B2I, is, 0)));
+            s2 = s2.add(xv.mul((IntVector) ByteVector.fromArray(bs, qw, w2 + p).convertShape(VectorOperators.B2I, is, 0)));
+            s3 = s3.add(xv.mul((IntVector) ByteVector.fromArray(bs, qw, w3 + p).convertShape(VectorOperators.B2I, is, 0)));
+        }
+        int r0 = s0.reduceLanes(VectorOperators.ADD), r1 = s1.reduceLanes(VectorOperators.ADD);
+        int r2 = s2.reduceLanes(VectorOperators.ADD), r3 = s3.reduceLanes(VectorOperators.ADD);
+        for (; p < in; p++) {
+            int xp = qx[xBase + p];
+            r0 += xp * qw[w0 + p];
+            r1 += xp * qw[w1 + p];
+            r2 += xp * qw[w2 + p];
+            r3 += xp * qw[w3 + p];
+        }
+        int[] sums = {r0, r1, r2, r3};
+        if (y == null) {
+            System.arraycopy(sums, 0, acc, accOff + b * out + o, count);
+        } else {
+            float xScale = x.scales()[b];
+            float[] ws = w.scales();
+            for (int r = 0; r < count; r++) {
+                y[yOff + b * out + o + r] = (float) sums[r] * (xScale * ws[o + r]);
+            }
+        }
+    }
+
+    /** Up to four f32 × int8 dot products of {@code x[xBase ..]} with weight rows {@code o ..}, scaled. */
+    private void dotsInt8Weights(float[] x, int xBase, Int8Matrix w, int o, int count, float[] y, int yBase) {
+        VectorSpecies<Byte> bs = bytes();
+        VectorSpecies<Float> fs = floats();
+        int in = w.cols(), vl = fs.length();
+        byte[] qw = w.codes();
+        int w0 = o * in, w1 = w0 + (count > 1 ? in : 0), w2 = w0 + (count > 2 ? 2 * in : 0);
+        int w3 = w0 + (count > 3 ? 3 * in : 0);
+        FloatVector s0 = FloatVector.zero(fs), s1 = FloatVector.zero(fs);
+        FloatVector s2 = FloatVector.zero(fs), s3 = FloatVector.zero(fs);
+        int p = 0;
+        for (; p <= in - vl; p += vl) {
+            FloatVector xv = FloatVector.fromArray(fs, x, xBase + p);
+            s0 = xv.fma((FloatVector) ByteVector.fromArray(bs, qw, w0 + p).convertShape(VectorOperators.B2F, fs, 0), s0);
+            s1 = xv.fma((FloatVector) ByteVector.fromArray(bs, qw, w1 + p).convertShape(VectorOperators.B2F, fs, 0), s1);
+            s2 = xv.fma((FloatVector) ByteVector.fromArray(bs, qw, w2 + p).convertShape(VectorOperators.B2F, fs, 0), s2);
+            s3 = xv.fma((FloatVector) ByteVector.fromArray(bs, qw, w3 + p).convertShape(VectorOperators.B2F, fs, 0), s3);
+        }
+        float r0 = s0.reduceLanes(VectorOperators.ADD), r1 = s1.reduceLanes(VectorOperators.ADD);
+        float r2 = s2.reduceLanes(VectorOperators.ADD), r3 = s3.reduceLanes(VectorOperators.ADD);
+        for (; p < in; p++) {
+            float xp = x[xBase + p];
+            r0 += xp * qw[w0 + p];
+            r1 += xp * qw[w1 + p];
+            r2 += xp * qw[w2 + p];
+            r3 += xp * qw[w3 + p];
+        }
+        float[] sums = {r0, r1, r2, r3};
+        float[] ws = w.scales();
+        for (int r = 0; r < count; r++) {
+            y[yBase + o + r] = ws[o + r] * sums[r];
+        }
+    }
+
+    /** One f32 × int4 row: each 16-byte block is split into its low and high nibbles, widened to f32, FMA'd. */
+    private float dotInt4Row(float[] x, int xBase, Int4Matrix w, int o) {
+        VectorSpecies<Byte> bs = bytes();
+        VectorSpecies<Float> fs = floats();
+        int vl = fs.length(), in = w.cols(), blocks = w.blocksPerRow();
+        int fullBlocks = in / Int4Matrix.BLOCK;
+        byte[] packed = w.packed();
+        float[] scales = w.scales();
+        int rowBlock = o * blocks;
+        FloatVector acc = FloatVector.zero(fs);
+        for (int blk = 0; blk < fullBlocks; blk++) {
+            int base = (rowBlock + blk) * Int4Matrix.BLOCK_BYTES;
+            int xb = xBase + blk * Int4Matrix.BLOCK;
+            FloatVector lo = FloatVector.zero(fs), hi = FloatVector.zero(fs);
+            for (int j = 0; j < Int4Matrix.BLOCK_BYTES; j += vl) {
+                ByteVector raw = ByteVector.fromArray(bs, packed, base + j);
+                ByteVector low = raw.and((byte) 0xF).sub((byte) Int4Matrix.ZERO_NIBBLE);
+                ByteVector high = raw.lanewise(VectorOperators.LSHR, 4).sub((byte) Int4Matrix.ZERO_NIBBLE);
+                lo = ((FloatVector) low.convertShape(VectorOperators.B2F, fs, 0))
+                        .fma(FloatVector.fromArray(fs, x, xb + j), lo);
+                hi = ((FloatVector) high.convertShape(VectorOperators.B2F, fs, 0))
+                        .fma(FloatVector.fromArray(fs, x, xb + Int4Matrix.BLOCK_BYTES + j), hi);
+            }
+            acc = lo.add(hi).fma(FloatVector.broadcast(fs, scales[rowBlock + blk]), acc);
+        }
+        float total = acc.reduceLanes(VectorOperators.ADD);
+        if (fullBlocks < blocks) {
+            float part = 0f;
+            for (int i = fullBlocks * Int4Matrix.BLOCK; i < in; i++) {
+                part += x[xBase + i] * w.code(o, i);
+            }
+            total += part * scales[rowBlock + fullBlocks];
+        }
+        return total;
+    }
+
+    private static final class Width256 extends VectorQuantKernels {
+        private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_256;
+        private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_256;
+        private static final VectorSpecies<Byte> BYTES = ByteVector.SPECIES_64;
+
+        @Override
+        VectorSpecies<Integer> ints() {
+            return INTS;
+        }
+
+        @Override
+        VectorSpecies<Float> floats() {
+            return FLOATS;
+        }
+
+        @Override
+        VectorSpecies<Byte> bytes() {
+            return BYTES;
+        }
+    }
+
+    private static final class Width512 extends VectorQuantKernels {
+        private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_512;
+        private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_512;
+        private static final VectorSpecies<Byte> BYTES = ByteVector.SPECIES_128;
+
+        @Override
+        VectorSpecies<Integer> ints() {
+            return INTS;
+        }
+
+        @Override
+        VectorSpecies<Float> floats() {
+            return FLOATS;
+        }
+
+        @Override
+        VectorSpecies<Byte> bytes() {
+            return BYTES;
+        }
+    }
+}
