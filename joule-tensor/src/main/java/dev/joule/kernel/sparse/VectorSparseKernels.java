@@ -1,0 +1,183 @@
+package dev.joule.kernel.sparse;
+
+import dev.joule.kernel.Parallel;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API sparse kernels at the CPU's preferred width.
+ *
+ * <p>Batch 1 ({@link #gemv}): CSR and N:M rows are dot products whose activations are gathered
+ * through the column indices ({@code fromArray} with an index map, two accumulators, one reduction
+ * per row, scalar tail); block rows are contiguous, so a block is plain vector loads, and a full
+ * 4-row stripe shares each activation load across its four rows.
+ *
+ * <p>A batch ({@link #gemm}) is gather-free: the activations are first transposed into a panel
+ * {@code xt[i · batch + b]}, so each stored weight is broadcast once and multiplies a contiguous
+ * run of the batch ({@link VectorSparseBatch}).
+ *
+ * <p>Outputs are split over {@link Parallel}'s threads by rows (stripes for blocks) once a call has
+ * enough work; each output's arithmetic is the same whatever the thread count.
+ *
+ * <p>Only load this class once {@code jdk.incubator.vector} is known to be readable
+ * ({@link SparseKernelSelection} does).
+ */
+public final class VectorSparseKernels implements SparseKernels {
+    static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    /** A thread's share of a parallel call is at least about this many multiply-accumulates. */
+    static final long PARALLEL_MACS = 1 << 16;
+
+    private VectorSparseKernels() {}
+
+    /** The vector sparse kernels; needs {@code --add-modules jdk.incubator.vector}. */
+    public static SparseKernels create() {
+        return new VectorSparseKernels();
+    }
+
+    @Override
+    public String name() {
+        return "sparse vector " + SPECIES.vectorBitSize() + "-bit";
+    }
+
+    @Override
+    public void gemv(SparseMatrix w, float[] x, int xOff, float[] y, int yOff) {
+        ScalarSparseKernels.checkGemv(w, x, xOff, y, yOff);
+        ScalarSparseKernels.record(w, 1);
+        if (w instanceof CsrMatrix m) {
+            int[] start = m.rowStart();
+            Parallel.parallelFor(m.rows(), grain(m, 1, 1), (o0, o1) -> {
+                for (int o = o0; o < o1; o++) {
+                    y[yOff + o] = gatherDot(m.values(), m.columns(), start[o], start[o + 1], x, xOff);
+                }
+            });
+        } else if (w instanceof NmMatrix m) {
+            int kept = m.keptPerRow();
+            Parallel.parallelFor(m.rows(), grain(m, 1, 1), (o0, o1) -> {
+                for (int o = o0; o < o1; o++) {
+                    y[yOff + o] = gatherDot(m.values(), m.columns(), o * kept, (o + 1) * kept, x, xOff);
+                }
+            });
+        } else {
+            BlockSparseMatrix m = (BlockSparseMatrix) w;
+            int stripes = m.stripeStart().length - 1;
+            Parallel.parallelFor(stripes, grain(m, m.blockRows(), 1), (s0, s1) -> {
+                for (int s = s0; s < s1; s++) {
+                    blockStripe(m, s, x, xOff, y, yOff);
+                }
+            });
+        }
+    }
+
+    @Override
+    public void gemm(SparseMatrix w, int batch, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy) {
+        ScalarSparseKernels.checkGemm(w, batch, x, xOff, ldx, y, yOff, ldy);
+        ScalarSparseKernels.record(w, batch);
+        if (batch == 0 || w.rows() == 0) {
+            return;
+        }
+        VectorSparseBatch.gemm(w, batch, x, xOff, ldx, y, yOff, ldy);
+    }
+
+    /** Rows (or stripes of {@code unitRows} rows) per parallel chunk, from the average work per row. */
+    static int grain(SparseMatrix w, int unitRows, int batch) {
+        double macsPerUnit = Math.max(1.0, (double) w.nnz() * batch * unitRows / Math.max(1, w.rows()));
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, PARALLEL_MACS / macsPerUnit));
+    }
+
+    /** {@code Σ_{k in [from, to)} val[k] · x[xOff + col[k]]}, the activations gathered. */
+    static float gatherDot(float[] val, int[] col, int from, int to, float[] x, int xOff) {
+        VectorSpecies<Float> sp = SPECIES;
+        int vl = sp.length();
+        FloatVector a0 = FloatVector.zero(sp);
+        FloatVector a1 = FloatVector.zero(sp);
+        int k = from;
+        for (; k <= to - 2 * vl; k += 2 * vl) {
+            a0 = FloatVector.fromArray(sp, val, k).fma(FloatVector.fromArray(sp, x, xOff, col, k), a0);
+            a1 = FloatVector.fromArray(sp, val, k + vl).fma(FloatVector.fromArray(sp, x, xOff, col, k + vl), a1);
+        }
+        if (k <= to - vl) {
+            a0 = FloatVector.fromArray(sp, val, k).fma(FloatVector.fromArray(sp, x, xOff, col, k), a0);
+            k += vl;
+        }
+        float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        for (; k < to; k++) {
+            s += val[k] * x[xOff + col[k]];
+        }
+        return s;
+    }
+
+    private static void blockStripe(BlockSparseMatrix m, int s, float[] x, int xOff, float[] y, int yOff) {
+        int br = m.blockRows();
+        int r0 = s * br;
+        int rowsHere = Math.min(br, m.rows() - r0);
+        if (br == 4 && rowsHere == 4) {
+            blockFourRows(m, s, x, xOff, y, yOff + r0);
+        } else {
+            for (int r = 0; r < rowsHere; r++) {
+                y[yOff + r0 + r] = blockRowDot(m, s, r, x, xOff);
+            }
+        }
+    }
+
+    /** Row {@code r} of stripe {@code s}: contiguous block rows against contiguous activations. */
+    private static float blockRowDot(BlockSparseMatrix m, int s, int r, float[] x, int xOff) {
+        VectorSpecies<Float> sp = SPECIES;
+        int vl = sp.length();
+        int br = m.blockRows();
+        int bc = m.blockCols();
+        int[] bcol = m.blockCol();
+        float[] val = m.values();
+        FloatVector acc = FloatVector.zero(sp);
+        float tail = 0f;
+        for (int k = m.stripeStart()[s]; k < m.stripeStart()[s + 1]; k++) {
+            int c0 = bcol[k];
+            int len = Math.min(bc, m.cols() - c0);
+            int v = (k * br + r) * bc;
+            int c = 0;
+            for (; c <= len - vl; c += vl) {
+                acc = FloatVector.fromArray(sp, val, v + c).fma(FloatVector.fromArray(sp, x, xOff + c0 + c), acc);
+            }
+            for (; c < len; c++) {
+                tail += val[v + c] * x[xOff + c0 + c];
+            }
+        }
+        return acc.reduceLanes(VectorOperators.ADD) + tail;
+    }
+
+    /** A full 4-row stripe: each activation vector is loaded once for four rows. */
+    private static void blockFourRows(BlockSparseMatrix m, int s, float[] x, int xOff, float[] y, int yRow) {
+        VectorSpecies<Float> sp = SPECIES;
+        int vl = sp.length();
+        int bc = m.blockCols();
+        int[] bcol = m.blockCol();
+        float[] val = m.values();
+        FloatVector a0 = FloatVector.zero(sp), a1 = FloatVector.zero(sp);
+        FloatVector a2 = FloatVector.zero(sp), a3 = FloatVector.zero(sp);
+        float t0 = 0f, t1 = 0f, t2 = 0f, t3 = 0f;
+        for (int k = m.stripeStart()[s]; k < m.stripeStart()[s + 1]; k++) {
+            int c0 = bcol[k];
+            int len = Math.min(bc, m.cols() - c0);
+            int v = 4 * k * bc;
+            int c = 0;
+            for (; c <= len - vl; c += vl) {
+                FloatVector xv = FloatVector.fromArray(sp, x, xOff + c0 + c);
+                a0 = FloatVector.fromArray(sp, val, v + c).fma(xv, a0);
+                a1 = FloatVector.fromArray(sp, val, v + bc + c).fma(xv, a1);
+                a2 = FloatVector.fromArray(sp, val, v + 2 * bc + c).fma(xv, a2);
+                a3 = FloatVector.fromArray(sp, val, v + 3 * bc + c).fma(xv, a3);
+            }
+            for (; c < len; c++) {
+                float xc = x[xOff + c0 + c];
+                t0 += val[v + c] * xc;
+                t1 += val[v + bc + c] * xc;
+                t2 += val[v + 2 * bc + c] * xc;
+                t3 += val[v + 3 * bc + c] * xc;
+            }
+        }
+        y[yRow] = a0.reduceLanes(VectorOperators.ADD) + t0;
+        y[yRow + 1] = a1.reduceLanes(VectorOperators.ADD) + t1;
+        y[yRow + 2] = a2.reduceLanes(VectorOperators.ADD) + t2;
+        y[yRow + 3] = a3.reduceLanes(VectorOperators.ADD) + t3;
+    }
+}
