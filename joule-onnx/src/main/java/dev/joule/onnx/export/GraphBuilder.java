@@ -31,6 +31,12 @@ final class GraphBuilder {
 
     /** A float initializer holding {@code t}'s elements in row-major order under {@code name}. */
     String weight(String name, Tensor t) {
+        graph.addInitializer(floatTensor(name, t));
+        return name;
+    }
+
+    /** {@code t} as a FLOAT TensorProto with little-endian {@code raw_data}. */
+    static TensorProto floatTensor(String name, Tensor t) {
         float[] data = t.data();
         int off = t.offset();
         int n = t.size();
@@ -43,8 +49,7 @@ final class GraphBuilder {
         for (int d : t.shape()) {
             b.addDims(d);
         }
-        graph.addInitializer(b);
-        return name;
+        return b.build();
     }
 
     /** {@code w [rows, cols]} stored transposed as {@code [cols, rows]}: PyTorch's Linear weight as a MatMul operand. */

@@ -85,6 +85,11 @@ public final class Node {
         return a == null ? null : a.getIntsList().stream().mapToLong(Long::longValue).toArray();
     }
 
+    /** Every attribute by name (unmodifiable): for writing the node back out. */
+    public Map<String, AttributeProto> attributes() {
+        return attributes;
+    }
+
     public AttributeProto attribute(String attr) {
         return attributes.get(attr);
     }

@@ -78,6 +78,9 @@ class OnnxExporterTest {
             Tensor expected = ExportCheck.jouleOutput(model, x);
             for (boolean fuse : new boolean[] {true, false}) {
                 OnnxModel reimported = OnnxModel.load(onnx, "exported", fuse);
+                if (fuse && batch == 1) {
+                    System.out.println("re-imported ops after fusion: " + reimported.opCounts());
+                }
                 float[] out = ((FloatValue) reimported.run(Map.of(ClassifierGraphs.INPUT, new FloatValue(x)))
                         .get(ClassifierGraphs.OUTPUT)).toArray();
                 assertAgrees(ExportCheck.agreement(expected, out));
