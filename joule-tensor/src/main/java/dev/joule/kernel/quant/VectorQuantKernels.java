@@ -19,6 +19,11 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code static final} constants, as in {@code dev.joule.kernel.VectorKernels}, so C2 folds them.
  * Large problems split their output rows, in fixed groups of four, across {@link Parallel}'s
  * threads; each output's arithmetic does not depend on the thread count.
+ *
+ * <p>Weight-only products with a batch of {@link DequantizedPanels#MIN_BATCH} or more rows decode
+ * panels of weights to f32 and run Joule's f32 gemm on them: with enough rows every weight is used
+ * many times, so decoding once per panel beats widening it again for every row, and the f32
+ * micro-kernel is the fastest loop we have. W8A8 stays on the int32 path at every batch.
  */
 public abstract class VectorQuantKernels implements QuantKernels {
     /** Each thread's share of a parallel product is at least about this many MACs. */
@@ -81,6 +86,10 @@ public abstract class VectorQuantKernels implements QuantKernels {
     public void gemmInt8Weights(float[] x, int xOff, int batch, Int8Matrix w, float[] y, int yOff) {
         int out = w.rows(), in = w.cols();
         QuantWork.checkF32(x, xOff, batch, in, y, yOff, out);
+        if (batch >= DequantizedPanels.MIN_BATCH) {
+            DequantizedPanels.gemm(x, xOff, batch, out, in, (o0, rows, dst) -> decodeInt8(w, o0, rows, dst), y, yOff);
+            return;
+        }
         forRowGroups(batch, out, in, (o0, o1) -> {
             for (int o = o0; o < o1; o += GROUP) {
                 for (int b = 0; b < batch; b++) {
@@ -95,6 +104,10 @@ public abstract class VectorQuantKernels implements QuantKernels {
     public void gemmInt4Weights(float[] x, int xOff, int batch, Int4Matrix w, float[] y, int yOff) {
         int out = w.rows(), in = w.cols();
         QuantWork.checkF32(x, xOff, batch, in, y, yOff, out);
+        if (batch >= DequantizedPanels.MIN_BATCH) {
+            DequantizedPanels.gemm(x, xOff, batch, out, in, (o0, rows, dst) -> decodeInt4(w, o0, rows, dst), y, yOff);
+            return;
+        }
         forRowGroups(batch, out, in, (o0, o1) -> {
             for (int o = o0; o < o1; o++) {
                 for (int b = 0; b < batch; b++) {
@@ -221,6 +234,55 @@ public abstract class VectorQuantKernels implements QuantKernels {
             total += part * scales[rowBlock + fullBlocks];
         }
         return total;
+    }
+
+    /** Rows {@code o0 ..< o0 + rows} of an int8 matrix as f32 ({@code scale · code}), row-major into {@code dst}. */
+    private void decodeInt8(Int8Matrix w, int o0, int rows, float[] dst) {
+        VectorSpecies<Byte> bs = bytes();
+        VectorSpecies<Float> fs = floats();
+        int in = w.cols(), vl = fs.length();
+        byte[] q = w.codes();
+        for (int r = 0; r < rows; r++) {
+            int src = (o0 + r) * in, dOff = r * in;
+            float scale = w.scales()[o0 + r];
+            FloatVector sv = FloatVector.broadcast(fs, scale);
+            int i = 0;
+            for (; i <= in - vl; i += vl) {
+                ((FloatVector) ByteVector.fromArray(bs, q, src + i).convertShape(VectorOperators.B2F, fs, 0))
+                        .mul(sv).intoArray(dst, dOff + i);
+            }
+            for (; i < in; i++) {
+                dst[dOff + i] = scale * q[src + i];
+            }
+        }
+    }
+
+    /** Rows {@code o0 ..< o0 + rows} of an int4 matrix as f32 ({@code blockScale · code}), row-major into {@code dst}. */
+    private void decodeInt4(Int4Matrix w, int o0, int rows, float[] dst) {
+        VectorSpecies<Byte> bs = bytes();
+        VectorSpecies<Float> fs = floats();
+        int in = w.cols(), vl = fs.length(), blocks = w.blocksPerRow(), fullBlocks = in / Int4Matrix.BLOCK;
+        byte[] packed = w.packed();
+        float[] scales = w.scales();
+        for (int r = 0; r < rows; r++) {
+            int o = o0 + r, dOff = r * in;
+            for (int blk = 0; blk < fullBlocks; blk++) {
+                int base = (o * blocks + blk) * Int4Matrix.BLOCK_BYTES;
+                int d = dOff + blk * Int4Matrix.BLOCK;
+                FloatVector sv = FloatVector.broadcast(fs, scales[o * blocks + blk]);
+                for (int j = 0; j < Int4Matrix.BLOCK_BYTES; j += vl) {
+                    ByteVector raw = ByteVector.fromArray(bs, packed, base + j);
+                    ((FloatVector) raw.and((byte) 0xF).sub((byte) Int4Matrix.ZERO_NIBBLE)
+                            .convertShape(VectorOperators.B2F, fs, 0)).mul(sv).intoArray(dst, d + j);
+                    ((FloatVector) raw.lanewise(VectorOperators.LSHR, 4).sub((byte) Int4Matrix.ZERO_NIBBLE)
+                            .convertShape(VectorOperators.B2F, fs, 0)).mul(sv)
+                            .intoArray(dst, d + Int4Matrix.BLOCK_BYTES + j);
+                }
+            }
+            for (int i = fullBlocks * Int4Matrix.BLOCK; i < in; i++) {
+                dst[dOff + i] = scales[o * blocks + fullBlocks] * w.code(o, i);
+            }
+        }
     }
 
     private static final class Width256 extends VectorQuantKernels {

@@ -47,6 +47,10 @@ class QuantKernelsDifferentialTest {
         shapes.add(new int[] {3, 16, 256});
         shapes.add(new int[] {2, 5, 33});
         shapes.add(new int[] {1, 7, 31});
+        // Batches of DequantizedPanels.MIN_BATCH and more: the decoded-panel path, across panel edges.
+        shapes.add(new int[] {8, 70, 45});
+        shapes.add(new int[] {9, 130, 64});
+        shapes.add(new int[] {12, 3, 33});
         return shapes;
     }
 
@@ -176,6 +180,13 @@ class QuantKernelsDifferentialTest {
             vector.gemmInt8Weights(xf, 0, batch, w8, two[1], 0);
             vector.gemmInt4Weights(xf, 0, batch, w4, two[2], 0);
             assertEquals(3L * batch * out * in, r.macs(), "MACs of the three calls");
+        }
+        int big = DequantizedPanels.MIN_BATCH + 1;
+        float[] xb = QuantizationRoundTripTest.random(4, big * in, 1);
+        try (OpCounter.Region r = OpCounter.open()) {
+            vector.gemmInt8Weights(xb, 0, big, w8, new float[big * out], 0);
+            vector.gemmInt4Weights(xb, 0, big, w4, new float[big * out], 0);
+            assertEquals(2L * big * out * in, r.macs(), "MACs of the batched weight-only calls");
         }
         for (int k = 0; k < 3; k++) {
             assertArrayEquals(one[k], two[k], 0f, vector.name() + " path " + k);
