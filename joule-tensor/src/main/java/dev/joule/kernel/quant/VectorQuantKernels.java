@@ -23,7 +23,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Weight-only products with a batch of {@link DequantizedPanels#MIN_BATCH} or more rows decode
  * panels of weights to f32 and run Joule's f32 gemm on them: with enough rows every weight is used
  * many times, so decoding once per panel beats widening it again for every row, and the f32
- * micro-kernel is the fastest loop we have. W8A8 stays on the int32 path at every batch.
+ * micro-kernel is the fastest loop we have. Batched W8A8 does the same with the bare codes
+ * ({@link ExactFloatW8A8}): integer products and sums below 2^24 are exact in f32, so it still
+ * returns the exact int32 sums.
  */
 public abstract class VectorQuantKernels implements QuantKernels {
     /** Each thread's share of a parallel product is at least about this many MACs. */
@@ -72,6 +74,11 @@ public abstract class VectorQuantKernels implements QuantKernels {
 
     private void runW8A8(Int8Activations x, Int8Matrix w, int[] acc, int accOff, float[] y, int yOff) {
         int batch = x.rows(), out = w.rows(), in = w.cols();
+        if (batch >= ExactFloatW8A8.MIN_BATCH) {
+            ExactFloatW8A8.run(x, w, acc, accOff, y, yOff,
+                    (codes, r0, rows, dst) -> decodeInt8(codes, null, in, r0, rows, dst));
+            return;
+        }
         forRowGroups(batch, out, in, (o0, o1) -> {
             for (int o = o0; o < o1; o += GROUP) {
                 for (int b = 0; b < batch; b++) {
@@ -87,7 +94,7 @@ public abstract class VectorQuantKernels implements QuantKernels {
         int out = w.rows(), in = w.cols();
         QuantWork.checkF32(x, xOff, batch, in, y, yOff, out);
         if (batch >= DequantizedPanels.MIN_BATCH) {
-            DequantizedPanels.gemm(x, xOff, batch, out, in, (o0, rows, dst) -> decodeInt8(w, o0, rows, dst), y, yOff);
+            DequantizedPanels.gemm(x, xOff, batch, out, in, (o0, rows, dst) -> decodeInt8(w.codes(), w.scales(), in, o0, rows, dst), y, yOff);
             return;
         }
         forRowGroups(batch, out, in, (o0, o1) -> {
@@ -236,15 +243,17 @@ public abstract class VectorQuantKernels implements QuantKernels {
         return total;
     }
 
-    /** Rows {@code o0 ..< o0 + rows} of an int8 matrix as f32 ({@code scale · code}), row-major into {@code dst}. */
-    private void decodeInt8(Int8Matrix w, int o0, int rows, float[] dst) {
+    /**
+     * Rows {@code o0 ..< o0 + rows} of row-major int8 codes ({@code in} per row) as f32, row-major into
+     * {@code dst}: {@code scales[o] · code}, or the bare codes (exact) when {@code scales} is null.
+     */
+    private void decodeInt8(byte[] q, float[] scales, int in, int o0, int rows, float[] dst) {
         VectorSpecies<Byte> bs = bytes();
         VectorSpecies<Float> fs = floats();
-        int in = w.cols(), vl = fs.length();
-        byte[] q = w.codes();
+        int vl = fs.length();
         for (int r = 0; r < rows; r++) {
             int src = (o0 + r) * in, dOff = r * in;
-            float scale = w.scales()[o0 + r];
+            float scale = scales == null ? 1f : scales[o0 + r];
             FloatVector sv = FloatVector.broadcast(fs, scale);
             int i = 0;
             for (; i <= in - vl; i += vl) {

@@ -91,6 +91,27 @@ class QuantKernelsDifferentialTest {
 
     @ParameterizedTest
     @MethodSource("widths")
+    void batchedW8A8OnTheFloatUnitsStaysExactAcrossReductionChunks(VectorQuantKernels vector) {
+        int batch = ExactFloatW8A8.MIN_BATCH, out = 5, in = 2 * ExactFloatW8A8.K_CHUNK + 77;
+        Int8Activations x = new Int8Activations(batch, in);
+        Int8Matrix w = Int8Matrix.quantize(QuantizationRoundTripTest.random(21, out * in, 1), 0, out, in);
+        java.util.Arrays.fill(x.codes(), (byte) 127); // row sums far above 2^24 for the extreme rows
+        java.util.Arrays.fill(w.codes(), 0, in, (byte) 127);
+        java.util.Arrays.fill(w.codes(), in, 2 * in, (byte) -127);
+        SplittableRandom rnd = new SplittableRandom(22);
+        for (int i = in; i < x.codes().length; i++) {
+            x.codes()[i] = (byte) (rnd.nextInt(255) - 127); // rows 1.. random
+        }
+        int[] expected = new int[batch * out];
+        int[] actual = new int[batch * out];
+        REFERENCE.accumulateW8A8(x, w, expected, 0);
+        vector.accumulateW8A8(x, w, actual, 0);
+        assertEquals(127 * 127 * in, expected[0]);
+        assertArrayEquals(expected, actual, vector.name());
+    }
+
+    @ParameterizedTest
+    @MethodSource("widths")
     void weightOnlyPathsMatchTheReferenceWithinFloatRounding(VectorQuantKernels vector) {
         int seed = 100;
         for (int[] s : shapes()) {
