@@ -64,6 +64,7 @@ final class BenchEmbedCommand implements Callable<Integer> {
         Parallel.setThreads(threads);
         List<EmbedThroughput> results = new ArrayList<>();
         List<EnergyReport> energy = new ArrayList<>();
+        List<MemorySampler.Peak> memory = new ArrayList<>();
         double[] cosine = {1, 0};
         try (EnergyRun run = EnergyTracker.start("bench-embed", TrackerConfig.defaults());
              SentenceEncoder joule = MiniLm.joule(); SentenceEncoder ort = MiniLm.onnxRuntime(threads)) {
@@ -71,8 +72,8 @@ final class BenchEmbedCommand implements Callable<Integer> {
                 List<float[]> a = new ArrayList<>();
                 List<float[]> b = new ArrayList<>();
                 int warmup = Math.max(1, Math.min(3, 64 / batch));
-                measure(run, joule, text, batch, warmup, a, results, energy);
-                measure(run, ort, text, batch, warmup, b, results, energy);
+                measure(run, joule, text, batch, warmup, a, results, energy, memory);
+                measure(run, ort, text, batch, warmup, b, results, energy, memory);
                 for (int i = 0; i < a.size(); i++) {
                     double c = Pooling.cosine(a.get(i), b.get(i));
                     cosine[0] = Math.min(cosine[0], c);
@@ -82,18 +83,23 @@ final class BenchEmbedCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            printJson(out, results, energy, cosine);
+            printJson(out, results, energy, memory, cosine);
         } else {
             out.printf(Locale.ROOT, "all-MiniLM-L6-v2, %d fortunes sentences, %d threads each%n", sentences, threads);
-            out.printf(Locale.ROOT, "%-12s %6s %14s %16s %14s  %s%n", "engine", "batch", "sentences/s", "CPU ms/sentence",
-                    "mJ/sentence", "energy source");
+            out.printf(Locale.ROOT, "%-12s %6s %14s %16s %14s %13s %12s  %s%n", "engine", "batch", "sentences/s",
+                    "CPU ms/sentence", "mJ/sentence", "peak heap MB", "peak RSS MB", "energy source");
             for (int i = 0; i < results.size(); i++) {
                 EmbedThroughput t = results.get(i);
                 EnergyReport e = energy.get(i);
-                out.printf(Locale.ROOT, "%-12s %6d %14.1f %16.2f %14.2f  %s%n", t.engine(), t.batch(), t.sentencesPerSecond(),
-                        t.cpuSecondsPerSentence() * 1e3, e.totalJoules() / t.sentences() * 1e3,
-                        sources(e) + (e.anyEstimate() ? " (estimate)" : ""));
+                MemorySampler.Peak m = memory.get(i);
+                out.printf(Locale.ROOT, "%-12s %6d %14.1f %16.2f %14.2f %13.0f %12.0f  %s%n", t.engine(), t.batch(),
+                        t.sentencesPerSecond(), t.cpuSecondsPerSentence() * 1e3, e.totalJoules() / t.sentences() * 1e3,
+                        m.peakHeapBytes() / 1e6, m.peakRssBytes() / 1e6, sources(e) + (e.anyEstimate() ? " (estimate)" : ""));
             }
+            out.printf(Locale.ROOT, "peak heap: JVM heap in use during the pass (Joule's weights and activations, garbage "
+                    + "included; both models stay loaded); peak RSS: the whole process's resident memory during the pass "
+                    + "(ONNX Runtime's native arena included); process peak RSS (VmHWM, or a higher sample): %.0f MB%n",
+                    MemorySampler.processPeakRssBytes(memory) / 1e6);
             out.printf(Locale.ROOT, "cosine joule vs onnxruntime: mean %.7f, min %.7f%n", cosine[1], cosine[0]);
         }
         out.flush();
@@ -101,10 +107,13 @@ final class BenchEmbedCommand implements Callable<Integer> {
     }
 
     private static void measure(EnergyRun run, SentenceEncoder encoder, List<String> text, int batch, int warmup,
-                                List<float[]> sink, List<EmbedThroughput> results, List<EnergyReport> energy) {
+                                List<float[]> sink, List<EmbedThroughput> results, List<EnergyReport> energy,
+                                List<MemorySampler.Peak> memory) {
         EmbedBenchmark.measure(encoder, text.subList(0, Math.min(text.size(), warmup * batch)), batch, 0, null);
-        try (EnergyWindow w = run.window("embed-" + encoder.name() + "-batch" + batch)) {
+        try (EnergyWindow w = run.window("embed-" + encoder.name() + "-batch" + batch);
+             MemorySampler sampler = MemorySampler.start()) {
             results.add(EmbedBenchmark.measure(encoder, text, batch, 0, sink));
+            memory.add(sampler.stop());
             energy.add(w.end());
         }
     }
@@ -119,12 +128,13 @@ final class BenchEmbedCommand implements Callable<Integer> {
         return names.isEmpty() ? "none" : String.join("+", names);
     }
 
-    private void printJson(PrintWriter out, List<EmbedThroughput> results, List<EnergyReport> energy, double[] cosine)
-            throws IOException {
+    private void printJson(PrintWriter out, List<EmbedThroughput> results, List<EnergyReport> energy,
+                           List<MemorySampler.Peak> memory, double[] cosine) throws IOException {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode root = mapper.createObjectNode();
         root.put("model", MiniLm.NAME).put("sentences", sentences).put("threads", threads)
-                .put("cosineMean", cosine[1]).put("cosineMin", cosine[0]);
+                .put("cosineMean", cosine[1]).put("cosineMin", cosine[0])
+                .put("processPeakRssBytes", MemorySampler.processPeakRssBytes(memory));
         ArrayNode rows = root.putArray("runs");
         for (int i = 0; i < results.size(); i++) {
             EmbedThroughput t = results.get(i);
@@ -133,6 +143,9 @@ final class BenchEmbedCommand implements Callable<Integer> {
                     .put("sentencesPerSecond", t.sentencesPerSecond()).put("cpuSecondsPerSentence", t.cpuSecondsPerSentence())
                     .put("joulesPerSentence", e.totalJoules() / t.sentences()).put("energySource", sources(e))
                     .put("energyEstimate", e.anyEstimate());
+            MemorySampler.Peak m = memory.get(i);
+            ((ObjectNode) rows.get(i)).put("startHeapBytes", m.startHeapBytes()).put("peakHeapBytes", m.peakHeapBytes())
+                    .put("startRssBytes", m.startRssBytes()).put("peakRssBytes", m.peakRssBytes());
         }
         out.println(mapper.writeValueAsString(root));
     }

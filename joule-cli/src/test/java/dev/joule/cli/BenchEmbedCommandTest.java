@@ -26,6 +26,13 @@ class BenchEmbedCommandTest {
             assertEquals(4, r.get("batch").asInt());
             assertTrue(r.get("sentencesPerSecond").asDouble() > 0, r::toString);
             assertTrue(r.get("joulesPerSentence").asDouble() >= 0, r::toString);
+            // MiniLM's 90 MB of f32 weights stay on the heap through both engines' passes.
+            assertTrue(r.get("peakHeapBytes").asLong() >= r.get("startHeapBytes").asLong(), r::toString);
+            assertTrue(r.get("peakHeapBytes").asLong() > 80_000_000L, r::toString);
+            if (o.get("processPeakRssBytes").asLong() > 0) {
+                assertTrue(r.get("peakRssBytes").asLong() >= r.get("startRssBytes").asLong(), r::toString);
+                assertTrue(o.get("processPeakRssBytes").asLong() >= r.get("peakRssBytes").asLong(), r::toString);
+            }
         }
     }
 }
