@@ -144,6 +144,7 @@ class CompareCommandTest {
         assertFalse(CompareDefaults.models("copy").contains("mlp"));
         assertEquals(2e-3f, CompareDefaults.learningRate("transformer", "fashion-mnist"));
         assertEquals(1e-3f, CompareDefaults.learningRate("transformer", "char-lm"));
-        assertEquals(3e-3f, CompareDefaults.learningRate("lstm", "char-lm"));
+        assertEquals(1e-2f, CompareDefaults.learningRate("lstm", "char-lm"));
+        assertEquals(3e-3f, CompareDefaults.learningRate("lstm", "fashion-mnist"));
     }
 }
