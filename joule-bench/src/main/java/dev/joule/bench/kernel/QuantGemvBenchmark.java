@@ -25,7 +25,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * A linear layer {@code y = x · Wᵀ} with {@code W} square {@code [size × size]} and {@code x}
  * {@code [batch × size]}, four ways: Joule's f32 gemm ({@code transB}, the same row-major
- * {@code [out, in]} layout the quantized kernels use; batch 1 takes its matrix-vector path), W8A8
+ * {@code [out, in]} layout the quantized kernels use; batch 1 takes its matrix-vector path; and
+ * {@code f32InOut}, weights stored {@code [in, out]}, Joule's other matrix-vector loop), W8A8
  * (dynamic per-row activation quantization included in the timing, then int8 × int8 with int32
  * sums), int8 weight-only and int4 weight-only (f32 activations). Average time per call.
  *
@@ -91,6 +92,13 @@ public class QuantGemvBenchmark {
     @Benchmark
     public float[] f32() {
         f32.gemm(false, true, batch, size, size, x, 0, size, w, 0, size, 0f, y, 0, size);
+        return y;
+    }
+
+    /** f32 with the weights stored {@code [in, out]} ({@code x · W}): Joule's other gemv loop, for the best f32 figure. */
+    @Benchmark
+    public float[] f32InOut() {
+        f32.gemm(false, false, batch, size, size, x, 0, size, w, 0, size, 0f, y, 0, size);
         return y;
     }
 
