@@ -13,6 +13,10 @@ package dev.joule.kernel.sparse;
  *
  * <p>{@link ScalarSparseKernels} is the reference; the Vector API implementation is chosen by
  * {@link #get()} exactly when the dense kernels chose theirs.
+ *
+ * <p>Non-finite activations: as with the dense kernel (which multiplies its stored zeros too), a
+ * NaN or infinite activation may turn an output NaN even when that output has no weight on it (the
+ * vector kernels multiply some neighbours' activations by a zero weight).
  */
 public interface SparseKernels {
 

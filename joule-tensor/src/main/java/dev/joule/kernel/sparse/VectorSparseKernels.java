@@ -27,6 +27,8 @@ public final class VectorSparseKernels implements SparseKernels {
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     /** A thread's share of a parallel call is at least about this many multiply-accumulates. */
     static final long PARALLEL_MACS = 1 << 16;
+    /** {@code vl} zeros then {@code vl} ones: a load at {@code vl - d} keeps lanes {@code >= d}. */
+    private static final float[] ZEROS_THEN_ONES = zerosThenOnes(SPECIES.length());
 
     private VectorSparseKernels() {}
 
@@ -85,6 +87,12 @@ public final class VectorSparseKernels implements SparseKernels {
         return (int) Math.max(1, Math.min(Integer.MAX_VALUE, PARALLEL_MACS / macsPerUnit));
     }
 
+    private static float[] zerosThenOnes(int vl) {
+        float[] a = new float[2 * vl];
+        java.util.Arrays.fill(a, vl, 2 * vl, 1f);
+        return a;
+    }
+
     /** {@code Σ_{k in [from, to)} val[k] · x[xOff + col[k]]}, the activations gathered. */
     static float gatherDot(float[] val, int[] col, int from, int to, float[] x, int xOff) {
         VectorSpecies<Float> sp = SPECIES;
@@ -99,6 +107,16 @@ public final class VectorSparseKernels implements SparseKernels {
         if (k <= to - vl) {
             a0 = FloatVector.fromArray(sp, val, k).fma(FloatVector.fromArray(sp, x, xOff, col, k), a0);
             k += vl;
+        }
+        int start = to - vl;
+        if (k < to && start >= 0) {
+            // The last vl entries, of which the first k - start were done (or belong to the row
+            // before): their values are multiplied by 0, so one more gather replaces a scalar tail
+            // of up to vl - 1 dependent adds. Reading the row before is safe: its columns are valid.
+            FloatVector keep = FloatVector.fromArray(sp, ZEROS_THEN_ONES, vl - (k - start));
+            a1 = FloatVector.fromArray(sp, val, start).mul(keep)
+                    .fma(FloatVector.fromArray(sp, x, xOff, col, start), a1);
+            k = to;
         }
         float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
         for (; k < to; k++) {
