@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
  * nothing is written.
  */
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = "Export a checkpoint (fashion-mnist mlp or transformer) to an ONNX file that ONNX Runtime loads.")
+        description = "Export a checkpoint (fashion-mnist mlp, cnn or transformer) to an ONNX file that ONNX Runtime loads.")
 final class ExportCommand implements Callable<Integer> {
     static final double MAX_ABS_DIFF = 1e-4;
     static final double MIN_COSINE = 0.9999;
@@ -51,7 +51,7 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         LoadedCheckpoint loaded = LoadedCheckpoint.load(checkpoint);
-        ModelProto proto = OnnxExporter.export(loaded.model());
+        ModelProto proto = OnnxExporter.export(loaded.model(), loaded.config());
         byte[] bytes = proto.toByteArray();
         ExportCheck.Agreement agreement = noCheck ? null : check(loaded, bytes);
         write(bytes);

@@ -81,12 +81,22 @@ class ExportCommandTest {
     }
 
     @Test
-    void unsupportedModelIsAClearErrorAndWritesNothing() throws Exception {
+    void cnnCheckpointExportsAndOnnxRuntimeRunsIt() throws Exception {
         Path ckpt = train("cnn");
         Path onnx = tmp.resolve("cnn.onnx");
+        CliRun export = CliRun.of("export", "--checkpoint", ckpt.toString(), "--out", onnx.toString(), "--json");
+        assertEquals(0, export.exitCode(), export.toString());
+        assertTrue(JSON.readTree(export.out()).get("onnxruntime").get("minCosine").asDouble() >= 0.9999, export.out());
+        assertTrue(Float.isFinite(ortLogits(onnx)[3]));
+    }
+
+    @Test
+    void unsupportedModelIsAClearErrorAndWritesNothing() throws Exception {
+        Path ckpt = train("gru", "--hidden", "16", "--layers", "1");
+        Path onnx = tmp.resolve("gru.onnx");
         CliRun export = CliRun.of("export", "--checkpoint", ckpt.toString(), "--out", onnx.toString());
         assertEquals(1, export.exitCode(), export.toString());
-        assertTrue(export.errorLine().contains("CnnModel"), export.toString());
+        assertTrue(export.errorLine().contains("cannot export RecurrentNetwork"), export.toString());
         assertFalse(Files.exists(onnx));
     }
 

@@ -51,6 +51,29 @@ final class ClassifierGraphs {
         return b.finish(logits, cfg.numClasses());
     }
 
+    /**
+     * {@code [B, H, W]} → Reshape {@code [B, 1, H, W]} → (Conv 3×3 pad 1 → Relu → MaxPool 2) twice →
+     * Flatten → Gemm(head). Joule's own loader has no Conv or MaxPool; ONNX Runtime runs it.
+     */
+    static GraphProto cnn(ModelConfig cfg, Map<String, Var> params) {
+        ClassifierGraphs b = new ClassifierGraphs(params, "joule-cnn");
+        b.g.input(INPUT, cfg.seqLen(), cfg.inputDim());
+        String x = b.g.node("features", "Reshape", INPUT, b.g.int64s("image_shape", -1, 1, cfg.seqLen(), cfg.inputDim()));
+        for (int conv : new int[] {0, 3}) {
+            String scope = "features." + conv;
+            Tensor w = b.params.containsKey(scope + ".weight") ? b.params.get(scope + ".weight").value() : null;
+            if (w == null || w.rank() != 4 || w.dim(2) != 3 || w.dim(3) != 3) {
+                throw new OnnxException("cannot export joule-cnn: " + scope + ".weight is not a 3x3 convolution kernel");
+            }
+            x = b.g.node(scope, "Conv", new AttributeProto[] {intsAttr("kernel_shape", 3, 3),
+                intsAttr("pads", 1, 1, 1, 1), intsAttr("strides", 1, 1)}, x, b.param(scope + ".weight"), b.param(scope + ".bias"));
+            x = b.g.node(scope, "Relu", x);
+            x = b.g.node(scope, "MaxPool", new AttributeProto[] {intsAttr("kernel_shape", 2, 2), intsAttr("strides", 2, 2)}, x);
+        }
+        x = b.g.node("flatten", "Flatten", new AttributeProto[] {intAttr("axis", 1)}, x);
+        return b.finish(b.gemm("head", x), cfg.numClasses());
+    }
+
     /** Embedding, learned positions, pre-norm blocks, final norm, mean over tokens, head. */
     static GraphProto transformer(ModelConfig cfg, Map<String, Var> params) {
         ClassifierGraphs b = new ClassifierGraphs(params, "joule-transformer");

@@ -1,6 +1,7 @@
 package dev.joule.onnx.export;
 
 import dev.joule.checkpoint.AtomicFiles;
+import dev.joule.models.CnnModel;
 import dev.joule.models.MlpModel;
 import dev.joule.models.ModelConfig;
 import dev.joule.models.TransformerClassifier;
@@ -21,7 +22,7 @@ import java.nio.file.Path;
  * byte[] onnx = OnnxExporter.toBytes(model);
  * }</pre>
  *
- * Supported: the Fashion-MNIST {@code mlp} and {@code transformer} classifiers (input
+ * Supported: the Fashion-MNIST {@code mlp}, {@code cnn} and {@code transformer} classifiers (input
  * {@code input [batch, 28, 28]}, output {@code logits [batch, 10]}). The file uses opset
  * {@value #OPSET} (LayerNormalization is a standard op there) and IR version {@value #IR_VERSION},
  * which ONNX Runtime 1.20 reads; weights are initializers in little-endian {@code raw_data}. The
@@ -34,15 +35,37 @@ public final class OnnxExporter {
 
     private OnnxExporter() {}
 
-    /** The ONNX model of {@code model}; an {@link OnnxException} naming the model when it cannot be exported. */
+    /**
+     * The ONNX model of {@code model}, whose config is read from the model ({@code mlp},
+     * {@code transformer}); an {@link OnnxException} naming the model when it cannot be exported.
+     */
     public static ModelProto export(Model model) {
-        GraphProto graph;
-        ModelConfig cfg;
         if (model instanceof MlpModel mlp) {
-            cfg = mlp.config();
+            return export(model, mlp.config());
+        }
+        if (model instanceof TransformerClassifier tc) {
+            return export(model, tc.config());
+        }
+        if (model instanceof CnnModel) {
+            throw new OnnxException("cannot export CnnModel without its ModelConfig; call export(model, config)");
+        }
+        throw unsupported(model);
+    }
+
+    /** The ONNX model of {@code model} built from {@code cfg} (as a checkpoint stores it). */
+    public static ModelProto export(Model model, ModelConfig cfg) {
+        ModelConfig own = model instanceof MlpModel m ? m.config()
+                : model instanceof TransformerClassifier t ? t.config() : cfg;
+        if (!own.equals(cfg)) {
+            throw new OnnxException("cannot export " + model.getClass().getSimpleName() + ": it was built from " + own
+                    + ", not from the config given, " + cfg);
+        }
+        GraphProto graph;
+        if (model instanceof MlpModel) {
             graph = ClassifierGraphs.mlp(cfg, model.namedParameters());
-        } else if (model instanceof TransformerClassifier tc) {
-            cfg = tc.config();
+        } else if (model instanceof CnnModel) {
+            graph = ClassifierGraphs.cnn(cfg, model.namedParameters());
+        } else if (model instanceof TransformerClassifier) {
             if (!"transformer".equals(cfg.architecture())) {
                 throw new OnnxException("cannot export model '" + cfg.architecture() + "': its TransformerClassifier "
                         + "mixes tokens with a non-dense attention kernel, and only dense attention is exported; "
@@ -50,9 +73,7 @@ public final class OnnxExporter {
             }
             graph = ClassifierGraphs.transformer(cfg, model.namedParameters());
         } else {
-            throw new OnnxException("cannot export " + model.getClass().getSimpleName() + ": ONNX export supports the "
-                    + "fashion-mnist classifiers 'mlp' and 'transformer' (MlpModel, TransformerClassifier); other "
-                    + "architectures are not exported yet");
+            throw unsupported(model);
         }
         return ModelProto.newBuilder()
                 .setIrVersion(IR_VERSION)
@@ -73,11 +94,22 @@ public final class OnnxExporter {
         return export(model).toByteArray();
     }
 
+    /** The serialised ONNX file of {@code model} built from {@code cfg}. */
+    public static byte[] toBytes(Model model, ModelConfig cfg) {
+        return export(model, cfg).toByteArray();
+    }
+
     /** Writes {@code model} to {@code out} through a temporary file renamed into place; returns the bytes written. */
     public static long write(Model model, Path out) throws IOException {
         byte[] bytes = toBytes(model);
         AtomicFiles.write(out, bytes);
         return bytes.length;
+    }
+
+    private static OnnxException unsupported(Model model) {
+        return new OnnxException("cannot export " + model.getClass().getSimpleName() + ": ONNX export supports the "
+                + "fashion-mnist classifiers 'mlp', 'cnn' and 'transformer' (MlpModel, CnnModel, TransformerClassifier); "
+                + "other architectures are not exported yet");
     }
 
     private static StringStringEntryProto entry(String key, String value) {

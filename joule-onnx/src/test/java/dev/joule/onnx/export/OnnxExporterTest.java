@@ -137,10 +137,29 @@ class OnnxExporterTest {
     }
 
     @Test
-    void unsupportedModelsAreNamed() {
-        Model cnn = ModelRegistry.create(ModelConfig.defaults("cnn", ModelConfig.FASHION_MNIST, 28, 28, 0, 10), 1);
+    void cnnRunsInOnnxRuntimeWithJoulesOutputs() {
+        ModelConfig cfg = ModelConfig.defaults("cnn", ModelConfig.FASHION_MNIST, 28, 28, 0, 10);
+        Model cnn = perturbed(ModelRegistry.create(cfg, 5));
+        byte[] onnx = OnnxExporter.toBytes(cnn, cfg);
+        for (int batch : new int[] {3, 1}) {
+            ExportCheck.Agreement a = ExportCheck.compare(cnn, onnx, images(batch, 7 + batch));
+            assertEquals(batch, a.rows());
+            assertAgrees(a);
+        }
         OnnxException e = assertThrows(OnnxException.class, () -> OnnxExporter.export(cnn));
-        assertTrue(e.getMessage().contains("CnnModel") && e.getMessage().contains("mlp"), e.getMessage());
+        assertTrue(e.getMessage().contains("ModelConfig"), e.getMessage());
+    }
+
+    @Test
+    void unsupportedModelsAreNamed() {
+        ModelConfig gruCfg = ModelConfig.defaults("gru", ModelConfig.FASHION_MNIST, 28, 28, 0, 10);
+        Model gru = ModelRegistry.create(gruCfg, 1);
+        OnnxException e = assertThrows(OnnxException.class, () -> OnnxExporter.export(gru, gruCfg));
+        assertTrue(e.getMessage().contains("RecurrentNetwork") && e.getMessage().contains("mlp"), e.getMessage());
+
+        ModelConfig other = ModelConfig.defaults("mlp", ModelConfig.FASHION_MNIST, 28, 28, 0, 10);
+        OnnxException wrongConfig = assertThrows(OnnxException.class, () -> OnnxExporter.export(mlp(), other));
+        assertTrue(wrongConfig.getMessage().contains("not from the config given"), wrongConfig.getMessage());
 
         Model sparse = ModelRegistry.create(
                 ModelConfig.defaults("sparse-transformer", ModelConfig.FASHION_MNIST, 28, 28, 0, 10), 1);
