@@ -123,6 +123,12 @@ class OnnxExporterTest {
     }
 
     @Test
+    void sameModelGivesTheSameBytes() {
+        assertArrayEquals(OnnxExporter.toBytes(transformer()), OnnxExporter.toBytes(transformer()));
+        assertArrayEquals(OnnxExporter.toBytes(mlp()), OnnxExporter.toBytes(mlp()));
+    }
+
+    @Test
     void writeIsAtomicAndTheFileLoads(@TempDir Path dir) throws Exception {
         Model model = mlp();
         Path out = dir.resolve("sub").resolve("mlp.onnx");
