@@ -50,7 +50,8 @@ final class ExactFloatW8A8 {
                 java.util.Arrays.fill(sums, 0, batch * rows, 0);
                 for (int k0 = 0; k0 < in; k0 += K_CHUNK) {
                     int kc = Math.min(K_CHUNK, in - k0);
-                    f32.gemm(false, true, batch, rows, kc, xf, k0, in, panel, k0, in, 0f, part, 0, rows);
+                    // panel · xᵀ: the panel is read in place, the small activations are packed (see DequantizedPanels).
+                    f32.gemm(false, true, rows, batch, kc, panel, k0, in, xf, k0, in, 0f, part, 0, batch);
                     for (int i = 0; i < batch * rows; i++) {
                         sums[i] += (int) part[i];
                     }
@@ -64,7 +65,7 @@ final class ExactFloatW8A8 {
                               int[] acc, int accOff, float[] y, int yOff) {
         for (int b = 0; b < batch; b++) {
             for (int r = 0; r < rows; r++) {
-                int sum = sums[b * rows + r];
+                int sum = sums[r * batch + b];
                 if (y == null) {
                     acc[accOff + b * out + o0 + r] = sum;
                 } else {
