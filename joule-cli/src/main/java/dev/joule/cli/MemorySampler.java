@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * sample.
  */
 final class MemorySampler implements AutoCloseable {
-    static final long INTERVAL_MILLIS = 5;
+    static final long INTERVAL_MILLIS = 10;
     private static final Path STATUS = Path.of("/proc/self/status");
 
     /** Peaks and the values at start, in bytes (RSS -1 when unknown). */
