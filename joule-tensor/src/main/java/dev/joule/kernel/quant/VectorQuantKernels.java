@@ -115,10 +115,12 @@ public abstract class VectorQuantKernels implements QuantKernels {
             DequantizedPanels.gemm(x, xOff, batch, out, in, (o0, rows, dst) -> decodeInt4(w, o0, rows, dst), y, yOff);
             return;
         }
+        float[] sums = blockSums(x, xOff, batch, in);
+        int fullBlocks = in / Int4Matrix.BLOCK;
         forRowGroups(batch, out, in, (o0, o1) -> {
-            for (int o = o0; o < o1; o++) {
+            for (int o = o0; o < o1; o += GROUP) {
                 for (int b = 0; b < batch; b++) {
-                    y[yOff + b * out + o] = dotInt4Row(x, xOff + b * in, w, o);
+                    dotsInt4(x, xOff + b * in, sums, b * fullBlocks, w, o, Math.min(GROUP, o1 - o), y, yOff + b * out);
                 }
             }
         });
@@ -207,40 +209,87 @@ public abstract class VectorQuantKernels implements QuantKernels {
         }
     }
 
-    /** One f32 × int4 row: each 16-byte block is split into its low and high nibbles, widened to f32, FMA'd. */
-    private float dotInt4Row(float[] x, int xBase, Int4Matrix w, int o) {
+    /** {@code sums[b · fullBlocks + blk]} = the sum of activation row b over full block blk. */
+    private static float[] blockSums(float[] x, int xOff, int batch, int in) {
+        int fullBlocks = in / Int4Matrix.BLOCK;
+        float[] sums = new float[batch * fullBlocks];
+        for (int b = 0; b < batch; b++) {
+            for (int blk = 0; blk < fullBlocks; blk++) {
+                float s = 0f;
+                int from = xOff + b * in + blk * Int4Matrix.BLOCK;
+                for (int i = from; i < from + Int4Matrix.BLOCK; i++) {
+                    s += x[i];
+                }
+                sums[b * fullBlocks + blk] = s;
+            }
+        }
+        return sums;
+    }
+
+    /**
+     * Up to four f32 × int4 rows sharing each activation load. Nibbles are used as stored (1..15,
+     * no {@code − 8} per lane): {@code Σ x·(n − 8) = Σ x·n − 8·Σ x}, with the block sums of x
+     * computed once per call ({@code sums}); the correction is one scalar FMA per row and block.
+     */
+    private void dotsInt4(float[] x, int xBase, float[] sums, int sumsOff, Int4Matrix w, int o, int count,
+                          float[] y, int yBase) {
         VectorSpecies<Byte> bs = bytes();
         VectorSpecies<Float> fs = floats();
-        int vl = fs.length(), in = w.cols(), blocks = w.blocksPerRow();
-        int fullBlocks = in / Int4Matrix.BLOCK;
+        int vl = fs.length(), in = w.cols(), blocks = w.blocksPerRow(), fullBlocks = in / Int4Matrix.BLOCK;
         byte[] packed = w.packed();
         float[] scales = w.scales();
-        int rowBlock = o * blocks;
-        FloatVector acc = FloatVector.zero(fs);
+        int b0 = o * blocks, b1 = (o + (count > 1 ? 1 : 0)) * blocks;
+        int b2 = (o + (count > 2 ? 2 : 0)) * blocks, b3 = (o + (count > 3 ? 3 : 0)) * blocks;
+        FloatVector a0 = FloatVector.zero(fs), a1 = FloatVector.zero(fs);
+        FloatVector a2 = FloatVector.zero(fs), a3 = FloatVector.zero(fs);
+        float c0 = 0f, c1 = 0f, c2 = 0f, c3 = 0f;
         for (int blk = 0; blk < fullBlocks; blk++) {
-            int base = (rowBlock + blk) * Int4Matrix.BLOCK_BYTES;
             int xb = xBase + blk * Int4Matrix.BLOCK;
-            FloatVector lo = FloatVector.zero(fs), hi = FloatVector.zero(fs);
+            FloatVector p0 = FloatVector.zero(fs), p1 = FloatVector.zero(fs);
+            FloatVector p2 = FloatVector.zero(fs), p3 = FloatVector.zero(fs);
             for (int j = 0; j < Int4Matrix.BLOCK_BYTES; j += vl) {
-                ByteVector raw = ByteVector.fromArray(bs, packed, base + j);
-                ByteVector low = raw.and((byte) 0xF).sub((byte) Int4Matrix.ZERO_NIBBLE);
-                ByteVector high = raw.lanewise(VectorOperators.LSHR, 4).sub((byte) Int4Matrix.ZERO_NIBBLE);
-                lo = ((FloatVector) low.convertShape(VectorOperators.B2F, fs, 0))
-                        .fma(FloatVector.fromArray(fs, x, xb + j), lo);
-                hi = ((FloatVector) high.convertShape(VectorOperators.B2F, fs, 0))
-                        .fma(FloatVector.fromArray(fs, x, xb + Int4Matrix.BLOCK_BYTES + j), hi);
+                FloatVector xl = FloatVector.fromArray(fs, x, xb + j);
+                FloatVector xh = FloatVector.fromArray(fs, x, xb + Int4Matrix.BLOCK_BYTES + j);
+                p0 = nibbleFma(ByteVector.fromArray(bs, packed, (b0 + blk) * Int4Matrix.BLOCK_BYTES + j), xl, xh, p0);
+                p1 = nibbleFma(ByteVector.fromArray(bs, packed, (b1 + blk) * Int4Matrix.BLOCK_BYTES + j), xl, xh, p1);
+                p2 = nibbleFma(ByteVector.fromArray(bs, packed, (b2 + blk) * Int4Matrix.BLOCK_BYTES + j), xl, xh, p2);
+                p3 = nibbleFma(ByteVector.fromArray(bs, packed, (b3 + blk) * Int4Matrix.BLOCK_BYTES + j), xl, xh, p3);
             }
-            acc = lo.add(hi).fma(FloatVector.broadcast(fs, scales[rowBlock + blk]), acc);
+            float xs = sums[sumsOff + blk];
+            float s0 = scales[b0 + blk], s1 = scales[b1 + blk], s2 = scales[b2 + blk], s3 = scales[b3 + blk];
+            a0 = p0.fma(FloatVector.broadcast(fs, s0), a0);
+            a1 = p1.fma(FloatVector.broadcast(fs, s1), a1);
+            a2 = p2.fma(FloatVector.broadcast(fs, s2), a2);
+            a3 = p3.fma(FloatVector.broadcast(fs, s3), a3);
+            c0 = Math.fma(s0, xs, c0);
+            c1 = Math.fma(s1, xs, c1);
+            c2 = Math.fma(s2, xs, c2);
+            c3 = Math.fma(s3, xs, c3);
         }
-        float total = acc.reduceLanes(VectorOperators.ADD);
-        if (fullBlocks < blocks) {
-            float part = 0f;
-            for (int i = fullBlocks * Int4Matrix.BLOCK; i < in; i++) {
-                part += x[xBase + i] * w.code(o, i);
+        float[] totals = {
+            a0.reduceLanes(VectorOperators.ADD) - Int4Matrix.ZERO_NIBBLE * c0,
+            a1.reduceLanes(VectorOperators.ADD) - Int4Matrix.ZERO_NIBBLE * c1,
+            a2.reduceLanes(VectorOperators.ADD) - Int4Matrix.ZERO_NIBBLE * c2,
+            a3.reduceLanes(VectorOperators.ADD) - Int4Matrix.ZERO_NIBBLE * c3};
+        for (int r = 0; r < count; r++) {
+            float total = totals[r];
+            if (fullBlocks < blocks) {
+                float part = 0f;
+                for (int i = fullBlocks * Int4Matrix.BLOCK; i < in; i++) {
+                    part += x[xBase + i] * w.code(o + r, i);
+                }
+                total += part * scales[(o + r) * blocks + fullBlocks];
             }
-            total += part * scales[rowBlock + fullBlocks];
+            y[yBase + o + r] = total;
         }
-        return total;
+    }
+
+    /** {@code acc + lowNibbles · xLow + highNibbles · xHigh}, nibbles as stored (0..15). */
+    private FloatVector nibbleFma(ByteVector raw, FloatVector xLow, FloatVector xHigh, FloatVector acc) {
+        VectorSpecies<Float> fs = floats();
+        FloatVector low = (FloatVector) raw.and((byte) 0xF).convertShape(VectorOperators.B2F, fs, 0);
+        FloatVector high = (FloatVector) raw.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.B2F, fs, 0);
+        return high.fma(xHigh, low.fma(xLow, acc));
     }
 
     /**
