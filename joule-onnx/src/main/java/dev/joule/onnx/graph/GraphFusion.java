@@ -18,7 +18,7 @@ import java.util.Map;
  *   Linear:    MatMul(x, W const [K, N]) → Add(·, b const [N])
  *   Gelu:      x / √2 → Erf → + 1 → x · (·) → · 0.5
  *   LayerNorm: m = mean(x); d = x − m; v = mean(d²); (d / √(v + ε)) · γ + β      (last axis)
- *   Attention: q, k, v [B, T, H, dh] → Transpose(0,2,1,3)/(0,2,3,1) → MatMul → / c → + mask → Softmax
+ *   Attention: q, k, v [B, T, H, dh] → Transpose(0,2,1,3)/(0,2,3,1) → MatMul → / c (or · c) → [+ mask] → Softmax
  *              → MatMul(·, v') → Transpose(0,2,1,3), giving [B, T, H, dh] again
  * </pre>
  */
@@ -183,13 +183,18 @@ final class GraphFusion {
             return;
         }
         Integer addMask = producerOf(soft.inputs().get(0), "Add");
-        if (addMask == null || !soleUse(soft.inputs().get(0))) {
+        if (addMask != null && !soleUse(soft.inputs().get(0))) {
             return;
         }
-        Node am = nodes.get(addMask);
-        Integer scaleNode = producerOf(am.inputs().get(0), "Div");
-        String mask = am.inputs().get(1);
-        if (scaleNode == null || !soleUse(am.inputs().get(0))) {
+        // Without a mask (e.g. Joule's own exports) the scaled scores go straight into the Softmax.
+        String scaled = addMask == null ? soft.inputs().get(0) : nodes.get(addMask).inputs().get(0);
+        String mask = addMask == null ? null : nodes.get(addMask).inputs().get(1);
+        Integer scaleNode = producerOf(scaled, "Div");
+        boolean divides = scaleNode != null;
+        if (!divides) {
+            scaleNode = producerOf(scaled, "Mul");
+        }
+        if (scaleNode == null || !soleUse(scaled)) {
             return;
         }
         float[] c = constFloats(nodes.get(scaleNode).inputs().get(1));
@@ -213,10 +218,15 @@ final class GraphFusion {
         }
         Node last = nodes.get(back);
         AttributeProto scale = AttributeProto.newBuilder().setName("scale")
-                .setType(AttributeProto.AttributeType.FLOAT).setF(1f / c[0]).build();
-        List<String> inputs = List.of(nodes.get(qt).inputs().get(0), nodes.get(kt).inputs().get(0),
-                nodes.get(vt).inputs().get(0), mask);
-        replace(List.of(qt, kt, qk, scaleNode, addMask, sm, vt, pv, back), new Node(last.name() + "/joule.Attention",
+                .setType(AttributeProto.AttributeType.FLOAT).setF(divides ? 1f / c[0] : c[0]).build();
+        List<String> inputs = new ArrayList<>(List.of(nodes.get(qt).inputs().get(0), nodes.get(kt).inputs().get(0),
+                nodes.get(vt).inputs().get(0)));
+        List<Integer> pattern = new ArrayList<>(List.of(qt, kt, qk, scaleNode, sm, vt, pv, back));
+        if (mask != null) {
+            inputs.add(mask);
+            pattern.add(addMask);
+        }
+        replace(pattern, new Node(last.name() + "/joule.Attention",
                 FusedOps.ATTENTION, inputs, last.outputs(), Map.of("scale", scale), soft.opset()));
     }
 

@@ -11,7 +11,7 @@ import java.util.Arrays;
  * Scaled dot-product attention read straight from the heads-interleaved layout the projections
  * produce, so no transpose is ever materialised:
  * <pre>
- *   q [B, Tq, H, dh], k, v [B, Tk, H, dh], mask broadcastable to [B, H, Tq, Tk] (added to the scores)
+ *   q [B, Tq, H, dh], k, v [B, Tk, H, dh], mask broadcastable to [B, H, Tq, Tk] (added to the scores; optional)
  *   out[b, i, h, :] = softmax_j(scale · q[b, i, h, :] · k[b, j, h, :] + mask[b, h, i, j]) · v[b, :, h, :]
  * </pre>
  * Row {@code i} of head {@code h} sits at {@code ((b·T + i)·H + h)·dh}; consecutive rows are
@@ -24,7 +24,7 @@ final class FusedAttention {
         Tensor q = Args.floats(node, in, 0);
         Tensor k = Args.floats(node, in, 1);
         Tensor v = Args.floats(node, in, 2);
-        Tensor mask = Args.floats(node, in, 3);
+        Tensor mask = Args.optional(in, 3) == null ? null : Args.floats(node, in, 3);
         float scale = node.attrFloat("scale", 1f);
         int[] qs = q.shape();
         int[] ks = k.shape();
@@ -38,7 +38,7 @@ final class FusedAttention {
         int dh = qs[3];
         int tk = ks[1];
         int[] scoreShape = {batch, heads, tq, tk};
-        int[] maskShape = mask.shape();
+        int[] maskShape = mask == null ? scoreShape : mask.shape();
         if (!Arrays.equals(Broadcasting.shape(node, maskShape, scoreShape), scoreShape)) {
             throw node.error("mask " + Arrays.toString(maskShape) + " does not broadcast to the scores " + Arrays.toString(scoreShape));
         }
@@ -49,7 +49,7 @@ final class FusedAttention {
         Kernels kern = Kernels.get();
         Parallel.parallelFor(batch * heads, 1, (from, to) -> {
             float[] scores = new float[tq * tk];
-            float[] m = mask.data();
+            float[] m = mask == null ? null : mask.data();
             for (int bh = from; bh < to; bh++) {
                 int b = bh / heads;
                 int h = bh % heads;
@@ -57,9 +57,13 @@ final class FusedAttention {
                         k.data(), k.offset() + (b * tk * heads + h) * dh, ld, 0f, scores, 0, tk);
                 for (int i = 0; i < tq; i++) {
                     int row = i * tk;
-                    int mo = mask.offset() + maskRows[bh * tq + i];
-                    for (int j = 0; j < tk; j++) {
-                        scores[row + j] = scores[row + j] * scale + m[mo + j * maskStep];
+                    if (m == null) {
+                        kern.scale(scale, scores, row, scores, row, tk);
+                    } else {
+                        int mo = mask.offset() + maskRows[bh * tq + i];
+                        for (int j = 0; j < tk; j++) {
+                            scores[row + j] = scores[row + j] * scale + m[mo + j * maskStep];
+                        }
                     }
                     kern.softmaxInPlace(scores, row, tk);
                 }

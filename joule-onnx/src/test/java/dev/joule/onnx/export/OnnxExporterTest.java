@@ -95,7 +95,14 @@ class OnnxExporterTest {
 
     @Test
     void transformerRunsInOnnxRuntimeAndJouleWithJoulesOutputs() {
-        assertSameInOrtAndJoule(transformer());
+        Model model = transformer();
+        assertSameInOrtAndJoule(model);
+        // Joule's loader fuses its own export: mask-less attention, GELU and every linear.
+        Map<String, Integer> ops = OnnxModel.load(OnnxExporter.toBytes(model), "exported").opCounts();
+        assertEquals(2, ops.get("joule.Attention"), ops.toString());
+        assertEquals(2, ops.get("joule.Gelu"), ops.toString());
+        assertEquals(13, ops.get("joule.Linear"), ops.toString());
+        assertEquals(null, ops.get("Softmax"), ops.toString());
     }
 
     @Test
