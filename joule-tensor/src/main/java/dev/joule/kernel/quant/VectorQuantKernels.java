@@ -20,17 +20,17 @@ import jdk.incubator.vector.VectorSpecies;
  * Large problems split their output rows, in fixed groups of four, across {@link Parallel}'s
  * threads; each output's arithmetic does not depend on the thread count.
  *
- * <p>Weight-only products with a batch of {@link DequantizedPanels#MIN_BATCH} or more rows decode
- * panels of weights to f32 and run Joule's f32 gemm on them: with enough rows every weight is used
- * many times, so decoding once per panel beats widening it again for every row, and the f32
- * micro-kernel is the fastest loop we have. Batched W8A8 does the same with the bare codes
- * ({@link ExactFloatW8A8}): integer products and sums below 2^24 are exact in f32, so it still
- * returns the exact int32 sums.
+ * <p>Batches of {@link #TILE_MIN_BATCH} rows or more: int8 weights (both W8A8 and weight-only) go
+ * through the 4 × 4 register tile of {@link VectorQuantTiles}, W8A8 with its codes as exact f32
+ * ({@link ExactFloatW8A8}); int4 weights decode 64-row panels to f32 for Joule's f32 gemm
+ * ({@link DequantizedPanels}).
  */
-public abstract class VectorQuantKernels implements QuantKernels {
+public abstract class VectorQuantKernels extends VectorQuantTiles implements QuantKernels {
     /** Each thread's share of a parallel product is at least about this many MACs. */
     private static final long PARALLEL_MACS = 1 << 18;
-    private static final int GROUP = 4;
+    static final int GROUP = 4;
+    /** Batches of at least this many rows use the 4 × 4 register tile ({@link VectorQuantTiles}). */
+    static final int TILE_MIN_BATCH = 4;
 
     VectorQuantKernels() {}
 
@@ -43,15 +43,6 @@ public abstract class VectorQuantKernels implements QuantKernels {
                     "quantized vector kernels need 256 or 512 bits, got " + bits);
         };
     }
-
-    /** The int lanes (32-bit). */
-    abstract VectorSpecies<Integer> ints();
-
-    /** The f32 lanes: as many as {@link #ints()}. */
-    abstract VectorSpecies<Float> floats();
-
-    /** The int8 lanes: as many as {@link #ints()} (a quarter of the width). */
-    abstract VectorSpecies<Byte> bytes();
 
     @Override
     public String name() {
@@ -74,9 +65,11 @@ public abstract class VectorQuantKernels implements QuantKernels {
 
     private void runW8A8(Int8Activations x, Int8Matrix w, int[] acc, int accOff, float[] y, int yOff) {
         int batch = x.rows(), out = w.rows(), in = w.cols();
-        if (batch >= ExactFloatW8A8.MIN_BATCH) {
-            ExactFloatW8A8.run(x, w, acc, accOff, y, yOff,
-                    (codes, r0, rows, dst) -> decodeInt8(codes, null, in, r0, rows, dst));
+        if (batch >= TILE_MIN_BATCH) {
+            float[] xf = new float[batch * in];
+            decodeInt8(x.codes(), null, in, 0, batch, xf);
+            forRowGroups(batch, out, in, (o0, o1) -> ExactFloatW8A8.rows(this, xf, x, w, o0, o1, acc, accOff, y, yOff));
+            QuantWork.recordInt8(batch, out, in);
             return;
         }
         forRowGroups(batch, out, in, (o0, o1) -> {
@@ -93,8 +86,8 @@ public abstract class VectorQuantKernels implements QuantKernels {
     public void gemmInt8Weights(float[] x, int xOff, int batch, Int8Matrix w, float[] y, int yOff) {
         int out = w.rows(), in = w.cols();
         QuantWork.checkF32(x, xOff, batch, in, y, yOff, out);
-        if (batch >= DequantizedPanels.MIN_BATCH) {
-            DequantizedPanels.gemm(x, xOff, batch, out, in, (o0, rows, dst) -> decodeInt8(w.codes(), w.scales(), in, o0, rows, dst), y, yOff);
+        if (batch >= TILE_MIN_BATCH) {
+            int8WeightTiles(x, xOff, batch, w, y, yOff);
             return;
         }
         forRowGroups(batch, out, in, (o0, o1) -> {
@@ -125,6 +118,28 @@ public abstract class VectorQuantKernels implements QuantKernels {
             }
         });
         QuantWork.recordWeightOnly(batch, out, in, w.sizeBytes());
+    }
+
+    private void int8WeightTiles(float[] x, int xOff, int batch, Int8Matrix w, float[] y, int yOff) {
+        int out = w.rows(), in = w.cols();
+        byte[] q = w.codes();
+        float[] ws = w.scales();
+        forRowGroups(batch, out, in, (o0, o1) -> {
+            float[] sums = new float[GROUP * GROUP];
+            for (int o = o0; o < o1; o += GROUP) {
+                int nw = Math.min(GROUP, o1 - o);
+                for (int b = 0; b < batch; b += GROUP) {
+                    int nx = Math.min(GROUP, batch - b);
+                    tile4x4(x, xOff + b * in, nx, q, o * in, nw, in, 0, in, sums);
+                    for (int r = 0; r < nw; r++) {
+                        for (int c = 0; c < nx; c++) {
+                            y[yOff + (b + c) * out + o + r] = ws[o + r] * sums[GROUP * r + c];
+                        }
+                    }
+                }
+            }
+        });
+        QuantWork.recordWeightOnly(batch, out, in, (long) out * in + 4L * out);
     }
 
     /** Runs {@code body(o0, o1)} over output rows in fixed groups of four, in parallel when large. */

@@ -47,7 +47,10 @@ class QuantKernelsDifferentialTest {
         shapes.add(new int[] {3, 16, 256});
         shapes.add(new int[] {2, 5, 33});
         shapes.add(new int[] {1, 7, 31});
-        // Batches of DequantizedPanels.MIN_BATCH and more: the decoded-panel path, across panel edges.
+        // Batches of 4 and more take the 4 × 4 tile (int8 weights); 8 and more the decoded panels (int4).
+        shapes.add(new int[] {4, 9, 70});
+        shapes.add(new int[] {6, 13, 17});
+        shapes.add(new int[] {7, 6, 200});
         shapes.add(new int[] {8, 70, 45});
         shapes.add(new int[] {9, 130, 64});
         shapes.add(new int[] {12, 3, 33});
@@ -92,7 +95,7 @@ class QuantKernelsDifferentialTest {
     @ParameterizedTest
     @MethodSource("widths")
     void batchedW8A8OnTheFloatUnitsStaysExactAcrossReductionChunks(VectorQuantKernels vector) {
-        int batch = ExactFloatW8A8.MIN_BATCH, out = 5, in = 2 * ExactFloatW8A8.K_CHUNK + 77;
+        int batch = VectorQuantKernels.TILE_MIN_BATCH + 3, out = 5, in = 2 * ExactFloatW8A8.K_CHUNK + 77;
         Int8Activations x = new Int8Activations(batch, in);
         Int8Matrix w = Int8Matrix.quantize(QuantizationRoundTripTest.random(21, out * in, 1), 0, out, in);
         java.util.Arrays.fill(x.codes(), (byte) 127); // row sums far above 2^24 for the extreme rows

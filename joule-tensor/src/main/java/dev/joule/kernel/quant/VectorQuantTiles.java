@@ -1,0 +1,105 @@
+package dev.joule.kernel.quant;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The species of one vector width and the register tile for batched int8-weight products: four
+ * weight rows × four activation rows, sixteen f32 accumulators. Each weight vector is widened once
+ * ({@code B2F}) and used by four FMAs, each activation vector by four, so the loop does about one
+ * load or conversion per FMA, close to the f32 gemm micro-kernel, while reading a quarter of the
+ * weight bytes and packing nothing (both operands are already contiguous along the reduction).
+ *
+ * <p>With bare codes on both sides (W8A8) every product and partial sum is an integer; while a call
+ * covers at most {@link ExactFloatW8A8#K_CHUNK} = 1024 elements they stay below 2^24 and the f32
+ * sums are exact.
+ */
+abstract class VectorQuantTiles {
+
+    VectorQuantTiles() {}
+
+    /** The int lanes (32-bit). */
+    abstract VectorSpecies<Integer> ints();
+
+    /** The f32 lanes: as many as {@link #ints()}. */
+    abstract VectorSpecies<Float> floats();
+
+    /** The int8 lanes: as many as {@link #ints()} (a quarter of the width). */
+    abstract VectorSpecies<Byte> bytes();
+
+    /**
+     * {@code sums[4 r + c] = Σ_{p in [k0, k1)} q[wBase + r · in + p] · x[xBase + c · in + p]} for
+     * {@code r < nw} weight rows and {@code c < nx} activation rows (both at most 4; missing ones
+     * repeat row 0 and their sums are to be ignored).
+     */
+    final void tile4x4(float[] x, int xBase, int nx, byte[] q, int wBase, int nw, int in, int k0, int k1,
+                       float[] sums) {
+        VectorSpecies<Byte> bs = bytes();
+        VectorSpecies<Float> fs = floats();
+        int vl = fs.length();
+        int xa = xBase, xb = xBase + (nx > 1 ? in : 0), xc = xBase + (nx > 2 ? 2 * in : 0);
+        int xd = xBase + (nx > 3 ? 3 * in : 0);
+        int wa = wBase, wb = wBase + (nw > 1 ? in : 0), wc = wBase + (nw > 2 ? 2 * in : 0);
+        int wd = wBase + (nw > 3 ? 3 * in : 0);
+        FloatVector z = FloatVector.zero(fs);
+        FloatVector s00 = z, s01 = z, s02 = z, s03 = z;
+        FloatVector s10 = z, s11 = z, s12 = z, s13 = z;
+        FloatVector s20 = z, s21 = z, s22 = z, s23 = z;
+        FloatVector s30 = z, s31 = z, s32 = z, s33 = z;
+        int p = k0;
+        for (; p <= k1 - vl; p += vl) {
+            FloatVector x0 = FloatVector.fromArray(fs, x, xa + p), x1 = FloatVector.fromArray(fs, x, xb + p);
+            FloatVector x2 = FloatVector.fromArray(fs, x, xc + p), x3 = FloatVector.fromArray(fs, x, xd + p);
+            FloatVector w0 = (FloatVector) ByteVector.fromArray(bs, q, wa + p)
+                    .convertShape(VectorOperators.B2F, fs, 0);
+            s00 = w0.fma(x0, s00); s01 = w0.fma(x1, s01);
+            s02 = w0.fma(x2, s02); s03 = w0.fma(x3, s03);
+            FloatVector w1 = (FloatVector) ByteVector.fromArray(bs, q, wb + p)
+                    .convertShape(VectorOperators.B2F, fs, 0);
+            s10 = w1.fma(x0, s10); s11 = w1.fma(x1, s11);
+            s12 = w1.fma(x2, s12); s13 = w1.fma(x3, s13);
+            FloatVector w2 = (FloatVector) ByteVector.fromArray(bs, q, wc + p)
+                    .convertShape(VectorOperators.B2F, fs, 0);
+            s20 = w2.fma(x0, s20); s21 = w2.fma(x1, s21);
+            s22 = w2.fma(x2, s22); s23 = w2.fma(x3, s23);
+            FloatVector w3 = (FloatVector) ByteVector.fromArray(bs, q, wd + p)
+                    .convertShape(VectorOperators.B2F, fs, 0);
+            s30 = w3.fma(x0, s30); s31 = w3.fma(x1, s31);
+            s32 = w3.fma(x2, s32); s33 = w3.fma(x3, s33);
+        }
+        sums[0] = s00.reduceLanes(VectorOperators.ADD);
+        sums[1] = s01.reduceLanes(VectorOperators.ADD);
+        sums[2] = s02.reduceLanes(VectorOperators.ADD);
+        sums[3] = s03.reduceLanes(VectorOperators.ADD);
+        sums[4] = s10.reduceLanes(VectorOperators.ADD);
+        sums[5] = s11.reduceLanes(VectorOperators.ADD);
+        sums[6] = s12.reduceLanes(VectorOperators.ADD);
+        sums[7] = s13.reduceLanes(VectorOperators.ADD);
+        sums[8] = s20.reduceLanes(VectorOperators.ADD);
+        sums[9] = s21.reduceLanes(VectorOperators.ADD);
+        sums[10] = s22.reduceLanes(VectorOperators.ADD);
+        sums[11] = s23.reduceLanes(VectorOperators.ADD);
+        sums[12] = s30.reduceLanes(VectorOperators.ADD);
+        sums[13] = s31.reduceLanes(VectorOperators.ADD);
+        sums[14] = s32.reduceLanes(VectorOperators.ADD);
+        sums[15] = s33.reduceLanes(VectorOperators.ADD);
+        if (p < k1) {
+            tail(x, new int[] {xa, xb, xc, xd}, q, new int[] {wa, wb, wc, wd}, p, k1, sums);
+        }
+    }
+
+    /** The last {@code k1 - p} elements of every pair, added to {@code sums}. */
+    private static void tail(float[] x, int[] xs, byte[] q, int[] ws, int p, int k1, float[] sums) {
+        for (int r = 0; r < 4; r++) {
+            for (int c = 0; c < 4; c++) {
+                float t = 0f;
+                for (int i = p; i < k1; i++) {
+                    t += q[ws[r] + i] * x[xs[c] + i];
+                }
+                sums[4 * r + c] += t;
+            }
+        }
+    }
+}
