@@ -21,9 +21,8 @@ import jdk.incubator.vector.VectorSpecies;
  * threads; each output's arithmetic does not depend on the thread count.
  *
  * <p>Batches of {@link #TILE_MIN_BATCH} rows or more: int8 weights (both W8A8 and weight-only) go
- * through the 4 × 4 register tile of {@link VectorQuantTiles}, W8A8 with its codes as exact f32
- * ({@link ExactFloatW8A8}); int4 weights decode 64-row panels to f32 for Joule's f32 gemm
- * ({@link DequantizedPanels}).
+ * and int4 weights go through the 4 × 4 register tiles of {@link VectorQuantTiles}, W8A8 with its
+ * codes as exact f32 ({@link ExactFloatW8A8}).
  */
 public abstract class VectorQuantKernels extends VectorQuantTiles implements QuantKernels {
     /** Each thread's share of a parallel product is at least about this many MACs. */
@@ -104,8 +103,8 @@ public abstract class VectorQuantKernels extends VectorQuantTiles implements Qua
     public void gemmInt4Weights(float[] x, int xOff, int batch, Int4Matrix w, float[] y, int yOff) {
         int out = w.rows(), in = w.cols();
         QuantWork.checkF32(x, xOff, batch, in, y, yOff, out);
-        if (batch >= DequantizedPanels.MIN_BATCH) {
-            DequantizedPanels.gemm(x, xOff, batch, out, in, (o0, rows, dst) -> decodeInt4(w, o0, rows, dst), y, yOff);
+        if (batch >= TILE_MIN_BATCH) {
+            int4WeightTiles(x, xOff, batch, w, y, yOff);
             return;
         }
         float[] sums = blockSums(x, xOff, batch, in);
@@ -140,6 +139,34 @@ public abstract class VectorQuantKernels extends VectorQuantTiles implements Qua
             }
         });
         QuantWork.recordWeightOnly(batch, out, in, (long) out * in + 4L * out);
+    }
+
+    private void int4WeightTiles(float[] x, int xOff, int batch, Int4Matrix w, float[] y, int yOff) {
+        int out = w.rows(), in = w.cols(), blocks = w.blocksPerRow(), tailFrom = in / Int4Matrix.BLOCK * Int4Matrix.BLOCK;
+        forRowGroups(batch, out, in, (o0, o1) -> {
+            float[] sums = new float[GROUP * GROUP];
+            for (int o = o0; o < o1; o += GROUP) {
+                int nw = Math.min(GROUP, o1 - o);
+                for (int b = 0; b < batch; b += GROUP) {
+                    int nx = Math.min(GROUP, batch - b);
+                    tileInt4(x, xOff + b * in, nx, w, o, nw, sums);
+                    for (int r = 0; r < nw; r++) {
+                        for (int c = 0; c < nx; c++) {
+                            float total = sums[GROUP * r + c];
+                            if (tailFrom < in) { // the partial last block, as the reference does it
+                                float part = 0f;
+                                for (int i = tailFrom; i < in; i++) {
+                                    part += x[xOff + (b + c) * in + i] * w.code(o + r, i);
+                                }
+                                total += part * w.scales()[(o + r) * blocks + blocks - 1];
+                            }
+                            y[yOff + (b + c) * out + o + r] = total;
+                        }
+                    }
+                }
+            }
+        });
+        QuantWork.recordWeightOnly(batch, out, in, w.sizeBytes());
     }
 
     /** Runs {@code body(o0, o1)} over output rows in fixed groups of four, in parallel when large. */
@@ -305,57 +332,6 @@ public abstract class VectorQuantKernels extends VectorQuantTiles implements Qua
         FloatVector low = (FloatVector) raw.and((byte) 0xF).convertShape(VectorOperators.B2F, fs, 0);
         FloatVector high = (FloatVector) raw.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.B2F, fs, 0);
         return high.fma(xHigh, low.fma(xLow, acc));
-    }
-
-    /**
-     * Rows {@code o0 ..< o0 + rows} of row-major int8 codes ({@code in} per row) as f32, row-major into
-     * {@code dst}: {@code scales[o] · code}, or the bare codes (exact) when {@code scales} is null.
-     */
-    private void decodeInt8(byte[] q, float[] scales, int in, int o0, int rows, float[] dst) {
-        VectorSpecies<Byte> bs = bytes();
-        VectorSpecies<Float> fs = floats();
-        int vl = fs.length();
-        for (int r = 0; r < rows; r++) {
-            int src = (o0 + r) * in, dOff = r * in;
-            float scale = scales == null ? 1f : scales[o0 + r];
-            FloatVector sv = FloatVector.broadcast(fs, scale);
-            int i = 0;
-            for (; i <= in - vl; i += vl) {
-                ((FloatVector) ByteVector.fromArray(bs, q, src + i).convertShape(VectorOperators.B2F, fs, 0))
-                        .mul(sv).intoArray(dst, dOff + i);
-            }
-            for (; i < in; i++) {
-                dst[dOff + i] = scale * q[src + i];
-            }
-        }
-    }
-
-    /** Rows {@code o0 ..< o0 + rows} of an int4 matrix as f32 ({@code blockScale · code}), row-major into {@code dst}. */
-    private void decodeInt4(Int4Matrix w, int o0, int rows, float[] dst) {
-        VectorSpecies<Byte> bs = bytes();
-        VectorSpecies<Float> fs = floats();
-        int in = w.cols(), vl = fs.length(), blocks = w.blocksPerRow(), fullBlocks = in / Int4Matrix.BLOCK;
-        byte[] packed = w.packed();
-        float[] scales = w.scales();
-        for (int r = 0; r < rows; r++) {
-            int o = o0 + r, dOff = r * in;
-            for (int blk = 0; blk < fullBlocks; blk++) {
-                int base = (o * blocks + blk) * Int4Matrix.BLOCK_BYTES;
-                int d = dOff + blk * Int4Matrix.BLOCK;
-                FloatVector sv = FloatVector.broadcast(fs, scales[o * blocks + blk]);
-                for (int j = 0; j < Int4Matrix.BLOCK_BYTES; j += vl) {
-                    ByteVector raw = ByteVector.fromArray(bs, packed, base + j);
-                    ((FloatVector) raw.and((byte) 0xF).sub((byte) Int4Matrix.ZERO_NIBBLE)
-                            .convertShape(VectorOperators.B2F, fs, 0)).mul(sv).intoArray(dst, d + j);
-                    ((FloatVector) raw.lanewise(VectorOperators.LSHR, 4).sub((byte) Int4Matrix.ZERO_NIBBLE)
-                            .convertShape(VectorOperators.B2F, fs, 0)).mul(sv)
-                            .intoArray(dst, d + Int4Matrix.BLOCK_BYTES + j);
-                }
-            }
-            for (int i = fullBlocks * Int4Matrix.BLOCK; i < in; i++) {
-                dst[dOff + i] = scales[o * blocks + fullBlocks] * w.code(o, i);
-            }
-        }
     }
 
     private static final class Width256 extends VectorQuantKernels {

@@ -102,4 +102,115 @@ abstract class VectorQuantTiles {
             }
         }
     }
+
+    /**
+     * The same tile for int4 weights over full blocks only: {@code sums[4 r + c] = Σ_blocks scale ·
+     * Σ_{i in block} code · x} for weight rows {@code o ..< o + nw} and activation rows at
+     * {@code xBase}, {@code in} apart. Each 16-byte block is decoded once per row into two scaled f32
+     * vectors (low and high nibbles, {@code (n − 8) · scale}) and used by four activation rows.
+     */
+    final void tileInt4(float[] x, int xBase, int nx, Int4Matrix w, int o, int nw, float[] sums) {
+        VectorSpecies<Byte> bs = bytes();
+        VectorSpecies<Float> fs = floats();
+        int vl = fs.length(), in = w.cols(), blocks = w.blocksPerRow(), fullBlocks = in / Int4Matrix.BLOCK;
+        byte[] packed = w.packed();
+        float[] scales = w.scales();
+        int xa = xBase, xb = xBase + (nx > 1 ? in : 0), xc = xBase + (nx > 2 ? 2 * in : 0);
+        int xd = xBase + (nx > 3 ? 3 * in : 0);
+        int b0 = o * blocks, b1 = (o + (nw > 1 ? 1 : 0)) * blocks;
+        int b2 = (o + (nw > 2 ? 2 : 0)) * blocks, b3 = (o + (nw > 3 ? 3 : 0)) * blocks;
+        FloatVector z = FloatVector.zero(fs);
+        FloatVector s00 = z, s01 = z, s02 = z, s03 = z;
+        FloatVector s10 = z, s11 = z, s12 = z, s13 = z;
+        FloatVector s20 = z, s21 = z, s22 = z, s23 = z;
+        FloatVector s30 = z, s31 = z, s32 = z, s33 = z;
+        for (int blk = 0; blk < fullBlocks; blk++) {
+            int k = blk * Int4Matrix.BLOCK;
+            for (int j = 0; j < Int4Matrix.BLOCK_BYTES; j += vl) {
+                FloatVector xl0 = FloatVector.fromArray(fs, x, xa + k + j), xh0 = FloatVector.fromArray(fs, x, xa + k + Int4Matrix.BLOCK_BYTES + j);
+                FloatVector xl1 = FloatVector.fromArray(fs, x, xb + k + j), xh1 = FloatVector.fromArray(fs, x, xb + k + Int4Matrix.BLOCK_BYTES + j);
+                FloatVector xl2 = FloatVector.fromArray(fs, x, xc + k + j), xh2 = FloatVector.fromArray(fs, x, xc + k + Int4Matrix.BLOCK_BYTES + j);
+                FloatVector xl3 = FloatVector.fromArray(fs, x, xd + k + j), xh3 = FloatVector.fromArray(fs, x, xd + k + Int4Matrix.BLOCK_BYTES + j);
+                ByteVector raw0 = ByteVector.fromArray(bs, packed, (b0 + blk) * Int4Matrix.BLOCK_BYTES + j);
+                FloatVector sc0 = FloatVector.broadcast(fs, scales[b0 + blk]);
+                FloatVector lo0 = lowNibbles(raw0).mul(sc0), hi0 = highNibbles(raw0).mul(sc0);
+                s00 = hi0.fma(xh0, lo0.fma(xl0, s00));
+                s01 = hi0.fma(xh1, lo0.fma(xl1, s01));
+                s02 = hi0.fma(xh2, lo0.fma(xl2, s02));
+                s03 = hi0.fma(xh3, lo0.fma(xl3, s03));
+                ByteVector raw1 = ByteVector.fromArray(bs, packed, (b1 + blk) * Int4Matrix.BLOCK_BYTES + j);
+                FloatVector sc1 = FloatVector.broadcast(fs, scales[b1 + blk]);
+                FloatVector lo1 = lowNibbles(raw1).mul(sc1), hi1 = highNibbles(raw1).mul(sc1);
+                s10 = hi1.fma(xh0, lo1.fma(xl0, s10));
+                s11 = hi1.fma(xh1, lo1.fma(xl1, s11));
+                s12 = hi1.fma(xh2, lo1.fma(xl2, s12));
+                s13 = hi1.fma(xh3, lo1.fma(xl3, s13));
+                ByteVector raw2 = ByteVector.fromArray(bs, packed, (b2 + blk) * Int4Matrix.BLOCK_BYTES + j);
+                FloatVector sc2 = FloatVector.broadcast(fs, scales[b2 + blk]);
+                FloatVector lo2 = lowNibbles(raw2).mul(sc2), hi2 = highNibbles(raw2).mul(sc2);
+                s20 = hi2.fma(xh0, lo2.fma(xl0, s20));
+                s21 = hi2.fma(xh1, lo2.fma(xl1, s21));
+                s22 = hi2.fma(xh2, lo2.fma(xl2, s22));
+                s23 = hi2.fma(xh3, lo2.fma(xl3, s23));
+                ByteVector raw3 = ByteVector.fromArray(bs, packed, (b3 + blk) * Int4Matrix.BLOCK_BYTES + j);
+                FloatVector sc3 = FloatVector.broadcast(fs, scales[b3 + blk]);
+                FloatVector lo3 = lowNibbles(raw3).mul(sc3), hi3 = highNibbles(raw3).mul(sc3);
+                s30 = hi3.fma(xh0, lo3.fma(xl0, s30));
+                s31 = hi3.fma(xh1, lo3.fma(xl1, s31));
+                s32 = hi3.fma(xh2, lo3.fma(xl2, s32));
+                s33 = hi3.fma(xh3, lo3.fma(xl3, s33));
+            }
+        }
+        sums[0] = s00.reduceLanes(VectorOperators.ADD);
+        sums[1] = s01.reduceLanes(VectorOperators.ADD);
+        sums[2] = s02.reduceLanes(VectorOperators.ADD);
+        sums[3] = s03.reduceLanes(VectorOperators.ADD);
+        sums[4] = s10.reduceLanes(VectorOperators.ADD);
+        sums[5] = s11.reduceLanes(VectorOperators.ADD);
+        sums[6] = s12.reduceLanes(VectorOperators.ADD);
+        sums[7] = s13.reduceLanes(VectorOperators.ADD);
+        sums[8] = s20.reduceLanes(VectorOperators.ADD);
+        sums[9] = s21.reduceLanes(VectorOperators.ADD);
+        sums[10] = s22.reduceLanes(VectorOperators.ADD);
+        sums[11] = s23.reduceLanes(VectorOperators.ADD);
+        sums[12] = s30.reduceLanes(VectorOperators.ADD);
+        sums[13] = s31.reduceLanes(VectorOperators.ADD);
+        sums[14] = s32.reduceLanes(VectorOperators.ADD);
+        sums[15] = s33.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** Codes of elements 0..15 of a block (low nibbles minus 8) as f32. */
+    private FloatVector lowNibbles(ByteVector raw) {
+        return (FloatVector) raw.and((byte) 0xF).sub((byte) Int4Matrix.ZERO_NIBBLE)
+                .convertShape(VectorOperators.B2F, floats(), 0);
+    }
+
+    /** Codes of elements 16..31 of a block (high nibbles minus 8) as f32. */
+    private FloatVector highNibbles(ByteVector raw) {
+        return (FloatVector) raw.lanewise(VectorOperators.LSHR, 4).sub((byte) Int4Matrix.ZERO_NIBBLE)
+                .convertShape(VectorOperators.B2F, floats(), 0);
+    }
+
+    /**
+     * Rows {@code o0 ..< o0 + rows} of row-major int8 codes ({@code in} per row) as f32, row-major into
+     * {@code dst}: {@code scales[o] · code}, or the bare codes (exact) when {@code scales} is null.
+     */
+    final void decodeInt8(byte[] q, float[] scales, int in, int o0, int rows, float[] dst) {
+        VectorSpecies<Byte> bs = bytes();
+        VectorSpecies<Float> fs = floats();
+        int vl = fs.length();
+        for (int r = 0; r < rows; r++) {
+            int src = (o0 + r) * in, dOff = r * in;
+            float scale = scales == null ? 1f : scales[o0 + r];
+            FloatVector sv = FloatVector.broadcast(fs, scale);
+            int i = 0;
+            for (; i <= in - vl; i += vl) {
+                ((FloatVector) ByteVector.fromArray(bs, q, src + i).convertShape(VectorOperators.B2F, fs, 0))
+                        .mul(sv).intoArray(dst, dOff + i);
+            }
+            for (; i < in; i++) {
+                dst[dOff + i] = scale * q[src + i];
+            }
+        }
+    }
 }

@@ -210,7 +210,7 @@ class QuantKernelsDifferentialTest {
             vector.gemmInt4Weights(xf, 0, batch, w4, two[2], 0);
             assertEquals(3L * batch * out * in, r.macs(), "MACs of the three calls");
         }
-        int big = DequantizedPanels.MIN_BATCH + 1;
+        int big = VectorQuantKernels.TILE_MIN_BATCH + 5;
         float[] xb = QuantizationRoundTripTest.random(4, big * in, 1);
         try (OpCounter.Region r = OpCounter.open()) {
             vector.gemmInt8Weights(xb, 0, big, w8, new float[big * out], 0);
