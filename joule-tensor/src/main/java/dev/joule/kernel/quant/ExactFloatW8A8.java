@@ -28,13 +28,24 @@ final class ExactFloatW8A8 {
         int batch = x.rows(), out = w.rows(), in = w.cols();
         float[] part = new float[G * G];
         int[] sums = new int[G * G];
+        float[] one = new float[G];
+        boolean tiled = batch >= VectorQuantKernels.TILE_MIN_BATCH;
         for (int o = o0; o < o1; o += G) {
             int nw = Math.min(G, o1 - o);
-            for (int b = 0; b < batch; b += G) {
-                int nx = Math.min(G, batch - b);
+            for (int b = 0; b < batch; b += tiled ? G : 1) {
+                int nx = tiled ? Math.min(G, batch - b) : 1;
                 java.util.Arrays.fill(sums, 0);
                 for (int k0 = 0; k0 < in; k0 += K_CHUNK) {
-                    tiles.tile4x4(xf, b * in, nx, w.codes(), o * in, nw, in, k0, Math.min(in, k0 + K_CHUNK), part);
+                    int k1 = Math.min(in, k0 + K_CHUNK);
+                    if (tiled) {
+                        tiles.tile4x4(xf, b * in, nx, w.codes(), o * in, nw, in, k0, k1, part);
+                    } else {
+                        // one activation row: sums[r] for r < 4 land where the tile puts column 0
+                        tiles.dots4(xf, b * in, w.codes(), o * in, nw, in, k0, k1, one);
+                        for (int r = 0; r < G; r++) {
+                            part[G * r] = one[r];
+                        }
+                    }
                     for (int i = 0; i < G * G; i++) {
                         sums[i] += (int) part[i];
                     }

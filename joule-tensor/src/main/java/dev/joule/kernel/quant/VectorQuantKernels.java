@@ -15,14 +15,14 @@ import jdk.incubator.vector.VectorSpecies;
  * fused into f32 FMAs (weight-only). Four weight rows share each activation load, with four
  * independent accumulators; one reduction per row after the loop, then a scalar tail.
  *
- * <p>Species come from {@code species*()} methods that each width's final subclass answers with
+ * <p>Species come from {@code ints()}, {@code floats()} and {@code bytes()}, which each width's final subclass answers with
  * {@code static final} constants, as in {@code dev.joule.kernel.VectorKernels}, so C2 folds them.
  * Large problems split their output rows, in fixed groups of four, across {@link Parallel}'s
  * threads; each output's arithmetic does not depend on the thread count.
  *
- * <p>Batches of {@link #TILE_MIN_BATCH} rows or more: int8 weights (both W8A8 and weight-only) go
- * and int4 weights go through the 4 × 4 register tiles of {@link VectorQuantTiles}, W8A8 with its
- * codes as exact f32 ({@link ExactFloatW8A8}).
+ * <p>Batches of {@link #TILE_MIN_BATCH} rows or more (all three products) go through the 4 × 4
+ * register tiles of {@link VectorQuantTiles} instead, W8A8 with its codes as exact f32
+ * ({@link ExactFloatW8A8}).
  */
 public abstract class VectorQuantKernels extends VectorQuantTiles implements QuantKernels {
     /** Each thread's share of a parallel product is at least about this many MACs. */
@@ -30,6 +30,11 @@ public abstract class VectorQuantKernels extends VectorQuantTiles implements Qua
     static final int GROUP = 4;
     /** Batches of at least this many rows use the 4 × 4 register tile ({@link VectorQuantTiles}). */
     static final int TILE_MIN_BATCH = 4;
+    /**
+     * {@code -Djoule.quant.w8a8=f32} runs small-batch W8A8 on the exact-f32 path too (for measuring
+     * the two against each other); the default {@code int32} widens to int lanes.
+     */
+    static final boolean EXACT_F32_GEMV = "f32".equals(System.getProperty("joule.quant.w8a8", "int32"));
 
     VectorQuantKernels() {}
 
@@ -64,7 +69,7 @@ public abstract class VectorQuantKernels extends VectorQuantTiles implements Qua
 
     private void runW8A8(Int8Activations x, Int8Matrix w, int[] acc, int accOff, float[] y, int yOff) {
         int batch = x.rows(), out = w.rows(), in = w.cols();
-        if (batch >= TILE_MIN_BATCH) {
+        if (batch >= TILE_MIN_BATCH || EXACT_F32_GEMV) {
             float[] xf = new float[batch * in];
             decodeInt8(x.codes(), null, in, 0, batch, xf);
             forRowGroups(batch, out, in, (o0, o1) -> ExactFloatW8A8.rows(this, xf, x, w, o0, o1, acc, accOff, y, yOff));
@@ -90,9 +95,10 @@ public abstract class VectorQuantKernels extends VectorQuantTiles implements Qua
             return;
         }
         forRowGroups(batch, out, in, (o0, o1) -> {
+            float[] sums = new float[GROUP];
             for (int o = o0; o < o1; o += GROUP) {
                 for (int b = 0; b < batch; b++) {
-                    dotsInt8Weights(x, xOff + b * in, w, o, Math.min(GROUP, o1 - o), y, yOff + b * out);
+                    dotsInt8Weights(x, xOff + b * in, w, o, Math.min(GROUP, o1 - o), y, yOff + b * out, sums);
                 }
             }
         });
@@ -218,33 +224,10 @@ public abstract class VectorQuantKernels extends VectorQuantTiles implements Qua
     }
 
     /** Up to four f32 × int8 dot products of {@code x[xBase ..]} with weight rows {@code o ..}, scaled. */
-    private void dotsInt8Weights(float[] x, int xBase, Int8Matrix w, int o, int count, float[] y, int yBase) {
-        VectorSpecies<Byte> bs = bytes();
-        VectorSpecies<Float> fs = floats();
-        int in = w.cols(), vl = fs.length();
-        byte[] qw = w.codes();
-        int w0 = o * in, w1 = w0 + (count > 1 ? in : 0), w2 = w0 + (count > 2 ? 2 * in : 0);
-        int w3 = w0 + (count > 3 ? 3 * in : 0);
-        FloatVector s0 = FloatVector.zero(fs), s1 = FloatVector.zero(fs);
-        FloatVector s2 = FloatVector.zero(fs), s3 = FloatVector.zero(fs);
-        int p = 0;
-        for (; p <= in - vl; p += vl) {
-            FloatVector xv = FloatVector.fromArray(fs, x, xBase + p);
-            s0 = xv.fma((FloatVector) ByteVector.fromArray(bs, qw, w0 + p).convertShape(VectorOperators.B2F, fs, 0), s0);
-            s1 = xv.fma((FloatVector) ByteVector.fromArray(bs, qw, w1 + p).convertShape(VectorOperators.B2F, fs, 0), s1);
-            s2 = xv.fma((FloatVector) ByteVector.fromArray(bs, qw, w2 + p).convertShape(VectorOperators.B2F, fs, 0), s2);
-            s3 = xv.fma((FloatVector) ByteVector.fromArray(bs, qw, w3 + p).convertShape(VectorOperators.B2F, fs, 0), s3);
-        }
-        float r0 = s0.reduceLanes(VectorOperators.ADD), r1 = s1.reduceLanes(VectorOperators.ADD);
-        float r2 = s2.reduceLanes(VectorOperators.ADD), r3 = s3.reduceLanes(VectorOperators.ADD);
-        for (; p < in; p++) {
-            float xp = x[xBase + p];
-            r0 += xp * qw[w0 + p];
-            r1 += xp * qw[w1 + p];
-            r2 += xp * qw[w2 + p];
-            r3 += xp * qw[w3 + p];
-        }
-        float[] sums = {r0, r1, r2, r3};
+    private void dotsInt8Weights(float[] x, int xBase, Int8Matrix w, int o, int count, float[] y, int yBase,
+                                 float[] sums) {
+        int in = w.cols();
+        dots4(x, xBase, w.codes(), o * in, count, in, 0, in, sums);
         float[] ws = w.scales();
         for (int r = 0; r < count; r++) {
             y[yBase + o + r] = ws[o + r] * sums[r];

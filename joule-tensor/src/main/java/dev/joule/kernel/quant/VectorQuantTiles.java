@@ -213,4 +213,39 @@ abstract class VectorQuantTiles {
             }
         }
     }
+
+    /**
+     * {@code sums[r] = Σ_{p in [k0, k1)} q[wBase + r · in + p] · x[xBase + p]} for {@code r < nw <= 4}
+     * weight rows sharing each load of x (missing rows repeat row 0; ignore their sums).
+     */
+    final void dots4(float[] x, int xBase, byte[] qw, int wBase, int nw, int in, int k0, int k1, float[] sums) {
+        VectorSpecies<Byte> bs = bytes();
+        VectorSpecies<Float> fs = floats();
+        int vl = fs.length();
+        int w0 = wBase, w1 = w0 + (nw > 1 ? in : 0), w2 = w0 + (nw > 2 ? 2 * in : 0);
+        int w3 = w0 + (nw > 3 ? 3 * in : 0);
+        FloatVector s0 = FloatVector.zero(fs), s1 = FloatVector.zero(fs);
+        FloatVector s2 = FloatVector.zero(fs), s3 = FloatVector.zero(fs);
+        int p = k0;
+        for (; p <= k1 - vl; p += vl) {
+            FloatVector xv = FloatVector.fromArray(fs, x, xBase + p);
+            s0 = xv.fma((FloatVector) ByteVector.fromArray(bs, qw, w0 + p).convertShape(VectorOperators.B2F, fs, 0), s0);
+            s1 = xv.fma((FloatVector) ByteVector.fromArray(bs, qw, w1 + p).convertShape(VectorOperators.B2F, fs, 0), s1);
+            s2 = xv.fma((FloatVector) ByteVector.fromArray(bs, qw, w2 + p).convertShape(VectorOperators.B2F, fs, 0), s2);
+            s3 = xv.fma((FloatVector) ByteVector.fromArray(bs, qw, w3 + p).convertShape(VectorOperators.B2F, fs, 0), s3);
+        }
+        float r0 = s0.reduceLanes(VectorOperators.ADD), r1 = s1.reduceLanes(VectorOperators.ADD);
+        float r2 = s2.reduceLanes(VectorOperators.ADD), r3 = s3.reduceLanes(VectorOperators.ADD);
+        for (; p < k1; p++) {
+            float xp = x[xBase + p];
+            r0 += xp * qw[w0 + p];
+            r1 += xp * qw[w1 + p];
+            r2 += xp * qw[w2 + p];
+            r3 += xp * qw[w3 + p];
+        }
+        sums[0] = r0;
+        sums[1] = r1;
+        sums[2] = r2;
+        sums[3] = r3;
+    }
 }

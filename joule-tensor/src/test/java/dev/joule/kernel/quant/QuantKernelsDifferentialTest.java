@@ -115,6 +115,25 @@ class QuantKernelsDifferentialTest {
 
     @ParameterizedTest
     @MethodSource("widths")
+    void exactF32PathForSmallBatchesEqualsTheInt32Reference(VectorQuantKernels vector) {
+        // The -Djoule.quant.w8a8=f32 path, called directly (the property is read once per JVM).
+        int seed = 300;
+        for (int[] s : shapes()) {
+            int batch = Math.min(3, s[0]), out = s[1], in = s[2] + (seed % 3 == 0 ? ExactFloatW8A8.K_CHUNK : 0);
+            Int8Activations x = Int8Activations.of(QuantizationRoundTripTest.random(seed++, batch * in, 4), 0, batch, in);
+            Int8Matrix w = Int8Matrix.quantize(QuantizationRoundTripTest.random(seed++, out * in, 1), 0, out, in);
+            float[] xf = new float[batch * in];
+            vector.decodeInt8(x.codes(), null, in, 0, batch, xf);
+            int[] expected = new int[batch * out];
+            int[] actual = new int[batch * out];
+            REFERENCE.accumulateW8A8(x, w, expected, 0);
+            ExactFloatW8A8.rows(vector, xf, x, w, 0, out, actual, 0, null, 0);
+            assertArrayEquals(expected, actual, vector.name() + " shape " + batch + "×" + out + "×" + in);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("widths")
     void weightOnlyPathsMatchTheReferenceWithinFloatRounding(VectorQuantKernels vector) {
         int seed = 100;
         for (int[] s : shapes()) {
