@@ -22,6 +22,15 @@ public interface QuantKernels {
     /** A short name for logs: {@code "quant scalar"} or {@code "quant vector 512-bit"}. */
     String name();
 
+    /**
+     * Quantizes the row-major activations at {@code x[xOff ...]} into {@code out} (its shape says how
+     * many), with exactly the codes and scales of {@link Int8Activations#quantize}; implementations
+     * may vectorize it.
+     */
+    default Int8Activations quantizeActivations(float[] x, int xOff, Int8Activations out) {
+        return out.quantize(x, xOff);
+    }
+
     /** The exact int32 sums {@code acc[b, o] = Σ_i qx[b, i] · qw[o, i]}, row-major {@code [batch, out]}. */
     void accumulateW8A8(Int8Activations x, Int8Matrix w, int[] acc, int accOff);
 

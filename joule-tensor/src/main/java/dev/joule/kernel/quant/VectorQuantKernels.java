@@ -54,6 +54,20 @@ public abstract class VectorQuantKernels extends VectorQuantTiles implements Qua
     }
 
     @Override
+    public Int8Activations quantizeActivations(float[] x, int xOff, Int8Activations out) {
+        int rows = out.rows(), cols = out.cols();
+        QuantChecks.window("activations", x.length, xOff, (long) rows * cols);
+        for (int r = 0; r < rows; r++) {
+            float scale = quantizeRow(x, xOff + r * cols, cols, out.codes(), r * cols);
+            if (Float.isNaN(scale)) {
+                return out.quantize(x, xOff); // the scalar path names the non-finite value
+            }
+            out.scales()[r] = scale;
+        }
+        return out;
+    }
+
+    @Override
     public void accumulateW8A8(Int8Activations x, Int8Matrix w, int[] acc, int accOff) {
         QuantChecks.sameCols("accumulateW8A8", x.cols(), w.cols());
         QuantChecks.window("accumulators", acc.length, accOff, (long) x.rows() * w.rows());

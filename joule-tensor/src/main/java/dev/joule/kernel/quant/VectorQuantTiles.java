@@ -248,4 +248,51 @@ abstract class VectorQuantTiles {
         sums[2] = r2;
         sums[3] = r3;
     }
+
+    /**
+     * One row of symmetric int8 quantization, vectorized, bit-identical to
+     * {@link SymmetricInt8#quantizeRow}: the same {@code amax}, the same IEEE division {@code x / scale},
+     * and round half to even by adding and subtracting 1.5 · 2^23 (exact for |v| < 2^22, and
+     * {@code |x / scale| <= 127.0…}). Returns the scale, or NaN when the row holds a non-finite value
+     * (the caller then runs the scalar path, which names it).
+     */
+    final float quantizeRow(float[] x, int xOff, int n, byte[] q, int qOff) {
+        VectorSpecies<Float> fs = floats();
+        VectorSpecies<Byte> bs = bytes();
+        int vl = fs.length();
+        FloatVector maxAbs = FloatVector.zero(fs);
+        int i = 0;
+        for (; i <= n - vl; i += vl) {
+            maxAbs = maxAbs.max(FloatVector.fromArray(fs, x, xOff + i).abs());
+        }
+        float amax = maxAbs.reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) {
+            amax = Math.max(amax, Math.abs(x[xOff + i]));
+        }
+        if (!Float.isFinite(amax)) { // lane-wise max, like Math.max, propagates NaN
+            return Float.NaN;
+        }
+        float scale = amax / SymmetricInt8.MAX_CODE;
+        if (scale == 0f) {
+            java.util.Arrays.fill(q, qOff, qOff + n, (byte) 0);
+            return 0f;
+        }
+        FloatVector magic = FloatVector.broadcast(fs, ROUNDING_MAGIC);
+        FloatVector lo = FloatVector.broadcast(fs, -SymmetricInt8.MAX_CODE);
+        FloatVector hi = FloatVector.broadcast(fs, SymmetricInt8.MAX_CODE);
+        i = 0;
+        for (; i <= n - vl; i += vl) {
+            FloatVector v = FloatVector.fromArray(fs, x, xOff + i).div(scale);
+            v = v.add(magic).sub(magic).max(lo).min(hi);
+            ((ByteVector) v.convertShape(VectorOperators.F2B, bs, 0)).intoArray(q, qOff + i);
+        }
+        for (; i < n; i++) {
+            double r = Math.rint(x[xOff + i] / scale);
+            q[qOff + i] = (byte) Math.max(-SymmetricInt8.MAX_CODE, Math.min(SymmetricInt8.MAX_CODE, r));
+        }
+        return scale;
+    }
+
+    /** 1.5 · 2^23: adding and subtracting it rounds a float of magnitude below 2^22 half to even. */
+    private static final float ROUNDING_MAGIC = 12582912f;
 }

@@ -134,6 +134,34 @@ class QuantKernelsDifferentialTest {
 
     @ParameterizedTest
     @MethodSource("widths")
+    void vectorActivationQuantizationEqualsTheScalarRuleBitForBit(VectorQuantKernels vector) {
+        SplittableRandom rnd = new SplittableRandom(31);
+        for (int t = 0; t < 40; t++) {
+            int rows = 1 + rnd.nextInt(3), cols = 1 + rnd.nextInt(200);
+            float[] x = QuantizationRoundTripTest.random(400 + t, 2 + rows * cols, 1 + rnd.nextInt(100));
+            if (t % 3 == 0) { // exact ties: amax 127 gives scale 1, values k + 0.5
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = (rnd.nextInt(254) - 127) + 0.5f;
+                }
+                x[2] = 127f;
+            }
+            if (t % 7 == 0) {
+                java.util.Arrays.fill(x, 0f);
+            }
+            Int8Activations expected = Int8Activations.of(x, 2, rows, cols);
+            Int8Activations actual = vector.quantizeActivations(x, 2, new Int8Activations(rows, cols));
+            assertArrayEquals(expected.codes(), actual.codes(), vector.name() + " codes, try " + t);
+            assertArrayEquals(expected.scales(), actual.scales(), 0f, vector.name() + " scales, try " + t);
+        }
+        float[] bad = new float[40];
+        bad[33] = Float.NaN;
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> vector.quantizeActivations(bad, 0, new Int8Activations(1, 40)));
+        assertTrue(e.getMessage().contains("NaN"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @MethodSource("widths")
     void weightOnlyPathsMatchTheReferenceWithinFloatRounding(VectorQuantKernels vector) {
         int seed = 100;
         for (int[] s : shapes()) {
