@@ -5,11 +5,9 @@ import dev.joule.autograd.Ops;
 import dev.joule.autograd.Var;
 import dev.joule.models.ModelConfig;
 import dev.joule.nn.Linear;
-import dev.joule.nn.Module;
 import dev.joule.snn.SpikeEncoding;
 import dev.joule.snn.SpikeKernels;
 import dev.joule.tensor.Tensor;
-import java.util.List;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
@@ -33,13 +31,11 @@ import java.util.random.RandomGenerator;
  * <p>Layers fed by spikes count, per sample, fired inputs × in-range fan-out accumulates; conv1 (direct) costs
  * {@code 28·28·C1·9} MACs; each LIF neuron one MAC per step.
  */
-public final class CsnnModel extends Module implements SpikingModel {
+public final class CsnnModel extends SpikingNetwork {
     public static final int C1 = 8;
     public static final int C2 = 16;
     private static final int K = 3;
 
-    private final ModelConfig config;
-    private final SpikingOptions options;
     private final int height;
     private final int width;
     private final SpikeConv conv1;
@@ -47,19 +43,13 @@ public final class CsnnModel extends Module implements SpikingModel {
     private final Linear readout;
     private final SplittableRandom encoderRng;
     private final ActivityMeter meter;
-    private boolean eventDriven = true;
 
     public CsnnModel(ModelConfig config, RandomGenerator rng) {
         this(config, SpikingOptions.convDefaults(), rng);
     }
 
     public CsnnModel(ModelConfig config, SpikingOptions options, RandomGenerator rng) {
-        if (config.inputDim() % 4 != 0 || config.seqLen() % 4 != 0) {
-            throw new IllegalArgumentException("csnn needs image sides divisible by 4 (two 2×2 pools), got "
-                    + config.seqLen() + "×" + config.inputDim());
-        }
-        this.config = config;
-        this.options = options;
+        super(checkSides(config), options);
         this.height = config.seqLen();
         this.width = config.inputDim();
         this.conv1 = register("conv1", new SpikeConv(1, C1, K, 1, rng));
@@ -68,6 +58,14 @@ public final class CsnnModel extends Module implements SpikingModel {
         this.encoderRng = new SplittableRandom(rng.nextLong());
         this.meter = new ActivityMeter(options.steps(), new String[] {"lif1", "lif2", "readout"},
                 new long[] {neurons1(), neurons2(), config.numClasses()});
+    }
+
+    private static ModelConfig checkSides(ModelConfig config) {
+        if (config.inputDim() % 4 != 0 || config.seqLen() % 4 != 0) {
+            throw new IllegalArgumentException("csnn needs image sides divisible by 4 (two 2×2 pools), got "
+                    + config.seqLen() + "×" + config.inputDim());
+        }
+        return config;
     }
 
     private long neurons1() {
@@ -80,11 +78,6 @@ public final class CsnnModel extends Module implements SpikingModel {
 
     private int flatFeatures() {
         return C2 * (height / 4) * (width / 4);
-    }
-
-    @Override
-    public Var forward(Tensor input) {
-        return forward(Var.constant(input));
     }
 
     /** {@code x [B, H, W]} → logits {@code [B, classes]}. */
@@ -103,14 +96,14 @@ public final class CsnnModel extends Module implements SpikingModel {
             s1 = LifOps.lifRepeated(Ops.maxPool2d(conv1.forward(image), 2, 2), steps, options.lif());
         } else {
             Tensor enc = SpikeEncoding.rate(image.value(), steps, encoderRng).reshape(tb, 1, height, width);
-            Synapses.Out c1 = Synapses.conv(conv1, Var.constant(enc), eventDriven, count);
+            Synapses.Out c1 = Synapses.conv(conv1, Var.constant(enc), eventDriven(), count);
             inAcs = c1.accumulates();
             s1 = LifOps.lif(Ops.reshape(Ops.maxPool2d(c1.value(), 2, 2), steps, batch, C1, h2, w2), options.lif());
         }
-        Synapses.Out c2 = Synapses.conv(conv2, Ops.reshape(s1, tb, C1, h2, w2), eventDriven, count);
+        Synapses.Out c2 = Synapses.conv(conv2, Ops.reshape(s1, tb, C1, h2, w2), eventDriven(), count);
         Var p2 = Ops.maxPool2d(c2.value(), 2, 2);
         Var s2 = LifOps.lif(Ops.reshape(p2, steps, batch, C2, height / 4, width / 4), options.lif());
-        Synapses.Out out = Synapses.linear(readout, Ops.reshape(s2, steps, batch, flatFeatures()), eventDriven, count);
+        Synapses.Out out = Synapses.linear(readout, Ops.reshape(s2, steps, batch, flatFeatures()), eventDriven(), count);
         if (count) {
             long direct = options.encoding() == SpikeEncoding.DIRECT ? (long) batch * height * width * C1 * K * K : 0;
             meter.add(0, SpikeKernels.countNonZero(s1.value()), inAcs, direct + (long) tb * neurons1());
@@ -129,15 +122,6 @@ public final class CsnnModel extends Module implements SpikingModel {
         return direct + updates;
     }
 
-    /**
-     * Measured mean accumulates per sample over the current window (see {@link SpikingModel}); the analytic upper
-     * bound {@link #acsUpperBoundPerInference()} while nothing has been measured.
-     */
-    @Override
-    public long acsPerInference() {
-        return meter.samples() > 0 ? meter.accumulatesPerSample() : acsUpperBoundPerInference();
-    }
-
     /** {@code T·(H/2·W/2·C2·C1·9 + C2·H/4·W/4·classes)} (+ {@code T·H·W·C1·9} under rate encoding); padding taps included. */
     @Override
     public long acsUpperBoundPerInference() {
@@ -149,40 +133,7 @@ public final class CsnnModel extends Module implements SpikingModel {
     }
 
     @Override
-    public List<LayerStats> lastStats() {
-        return meter.stats();
-    }
-
-    @Override
-    public void resetStats() {
-        meter.reset();
-    }
-
-    @Override
-    public boolean hasMeasuredActivity() {
-        return meter.samples() > 0;
-    }
-
-    @Override
-    public int steps() {
-        return options.steps();
-    }
-
-    @Override
-    public void setEventDriven(boolean eventDriven) {
-        this.eventDriven = eventDriven;
-    }
-
-    /** Entering evaluation mode starts a new measurement window. */
-    @Override
-    public void setTraining(boolean training) {
-        super.setTraining(training);
-        if (!training && meter != null) {
-            meter.reset();
-        }
-    }
-
-    public SpikingOptions options() {
-        return options;
+    ActivityMeter meter() {
+        return meter;
     }
 }

@@ -5,11 +5,8 @@ import dev.joule.autograd.Ops;
 import dev.joule.autograd.Var;
 import dev.joule.models.ModelConfig;
 import dev.joule.nn.Linear;
-import dev.joule.nn.Module;
 import dev.joule.snn.SpikeEncoding;
 import dev.joule.snn.SpikeKernels;
-import dev.joule.tensor.Tensor;
-import java.util.List;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
@@ -29,27 +26,23 @@ import java.util.random.RandomGenerator;
  * <p>Counting per sample: fc1 costs {@code 784·hidden} MACs (direct; accumulates of the input spikes under rate
  * encoding); the read-out costs {@code spikes × classes} accumulates; each LIF neuron one MAC per step.
  */
-public final class SnnModel extends Module implements SpikingModel {
+public final class SnnModel extends SpikingNetwork {
     /** Hidden width when the config leaves {@code hidden} at 0. */
     public static final int DEFAULT_HIDDEN = 256;
 
-    private final ModelConfig config;
-    private final SpikingOptions options;
     private final int inFeatures;
     private final int hidden;
     private final Linear fc1;
     private final Linear readout;
     private final SplittableRandom encoderRng;
     private final ActivityMeter meter;
-    private boolean eventDriven = true;
 
     public SnnModel(ModelConfig config, RandomGenerator rng) {
         this(config, SpikingOptions.fcDefaults(), rng);
     }
 
     public SnnModel(ModelConfig config, SpikingOptions options, RandomGenerator rng) {
-        this.config = config;
-        this.options = options;
+        super(config, options);
         this.inFeatures = config.inputDim() * Math.max(1, config.seqLen());
         this.hidden = config.hidden() > 0 ? config.hidden() : DEFAULT_HIDDEN;
         this.fc1 = register("fc1", new Linear(inFeatures, hidden, true, rng));
@@ -57,11 +50,6 @@ public final class SnnModel extends Module implements SpikingModel {
         this.encoderRng = new SplittableRandom(rng.nextLong());
         this.meter = new ActivityMeter(options.steps(), new String[] {"lif1", "readout"},
                 new long[] {hidden, config.numClasses()});
-    }
-
-    @Override
-    public Var forward(Tensor input) {
-        return forward(Var.constant(input));
     }
 
     /** {@code x [B, ...]} with 784 values per sample (e.g. {@code [B, 28, 28]}) → logits {@code [B, classes]}. */
@@ -81,11 +69,11 @@ public final class SnnModel extends Module implements SpikingModel {
             spikes = LifOps.lifRepeated(fc1.forward(flat), steps, options.lif());
         } else {
             Var in = Var.constant(SpikeEncoding.rate(flat.value(), steps, encoderRng));
-            Synapses.Out i1 = Synapses.linear(fc1, in, eventDriven, count);
+            Synapses.Out i1 = Synapses.linear(fc1, in, eventDriven(), count);
             inAcs = i1.accumulates();
             spikes = LifOps.lif(i1.value(), options.lif());
         }
-        Synapses.Out out = Synapses.linear(readout, spikes, eventDriven, count);
+        Synapses.Out out = Synapses.linear(readout, spikes, eventDriven(), count);
         if (count) {
             long direct = options.encoding() == SpikeEncoding.DIRECT ? (long) batch * inFeatures * hidden : 0;
             meter.add(0, SpikeKernels.countNonZero(spikes.value()), inAcs, direct + (long) batch * steps * hidden);
@@ -102,15 +90,6 @@ public final class SnnModel extends Module implements SpikingModel {
         return options.encoding() == SpikeEncoding.DIRECT ? (long) inFeatures * hidden + updates : updates;
     }
 
-    /**
-     * Measured mean accumulates per sample over the current window (see {@link SpikingModel}); the analytic upper
-     * bound {@link #acsUpperBoundPerInference()} while nothing has been measured.
-     */
-    @Override
-    public long acsPerInference() {
-        return meter.samples() > 0 ? meter.accumulatesPerSample() : acsUpperBoundPerInference();
-    }
-
     /** {@code T·hidden·classes} (+ {@code T·784·hidden} under rate encoding). */
     @Override
     public long acsUpperBoundPerInference() {
@@ -120,44 +99,7 @@ public final class SnnModel extends Module implements SpikingModel {
     }
 
     @Override
-    public List<LayerStats> lastStats() {
-        return meter.stats();
-    }
-
-    @Override
-    public void resetStats() {
-        meter.reset();
-    }
-
-    @Override
-    public boolean hasMeasuredActivity() {
-        return meter.samples() > 0;
-    }
-
-    @Override
-    public int steps() {
-        return options.steps();
-    }
-
-    @Override
-    public void setEventDriven(boolean eventDriven) {
-        this.eventDriven = eventDriven;
-    }
-
-    /** Entering evaluation mode starts a new measurement window. */
-    @Override
-    public void setTraining(boolean training) {
-        super.setTraining(training);
-        if (!training && meter != null) {
-            meter.reset();
-        }
-    }
-
-    public SpikingOptions options() {
-        return options;
-    }
-
-    public ModelConfig config() {
-        return config;
+    ActivityMeter meter() {
+        return meter;
     }
 }
