@@ -289,10 +289,22 @@ public abstract class VectorQuantKernels extends VectorQuantTiles implements Qua
             for (int j = 0; j < Int4Matrix.BLOCK_BYTES; j += vl) {
                 FloatVector xl = FloatVector.fromArray(fs, x, xb + j);
                 FloatVector xh = FloatVector.fromArray(fs, x, xb + Int4Matrix.BLOCK_BYTES + j);
-                p0 = nibbleFma(ByteVector.fromArray(bs, packed, (b0 + blk) * Int4Matrix.BLOCK_BYTES + j), xl, xh, p0);
-                p1 = nibbleFma(ByteVector.fromArray(bs, packed, (b1 + blk) * Int4Matrix.BLOCK_BYTES + j), xl, xh, p1);
-                p2 = nibbleFma(ByteVector.fromArray(bs, packed, (b2 + blk) * Int4Matrix.BLOCK_BYTES + j), xl, xh, p2);
-                p3 = nibbleFma(ByteVector.fromArray(bs, packed, (b3 + blk) * Int4Matrix.BLOCK_BYTES + j), xl, xh, p3);
+                ByteVector raw0 = ByteVector.fromArray(bs, packed, (b0 + blk) * Int4Matrix.BLOCK_BYTES + j);
+                p0 = ((FloatVector) raw0.and((byte) 0xF).convertShape(VectorOperators.B2F, fs, 0)).fma(xl, p0);
+                p0 = ((FloatVector) raw0.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.B2F, fs, 0))
+                        .fma(xh, p0);
+                ByteVector raw1 = ByteVector.fromArray(bs, packed, (b1 + blk) * Int4Matrix.BLOCK_BYTES + j);
+                p1 = ((FloatVector) raw1.and((byte) 0xF).convertShape(VectorOperators.B2F, fs, 0)).fma(xl, p1);
+                p1 = ((FloatVector) raw1.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.B2F, fs, 0))
+                        .fma(xh, p1);
+                ByteVector raw2 = ByteVector.fromArray(bs, packed, (b2 + blk) * Int4Matrix.BLOCK_BYTES + j);
+                p2 = ((FloatVector) raw2.and((byte) 0xF).convertShape(VectorOperators.B2F, fs, 0)).fma(xl, p2);
+                p2 = ((FloatVector) raw2.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.B2F, fs, 0))
+                        .fma(xh, p2);
+                ByteVector raw3 = ByteVector.fromArray(bs, packed, (b3 + blk) * Int4Matrix.BLOCK_BYTES + j);
+                p3 = ((FloatVector) raw3.and((byte) 0xF).convertShape(VectorOperators.B2F, fs, 0)).fma(xl, p3);
+                p3 = ((FloatVector) raw3.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.B2F, fs, 0))
+                        .fma(xh, p3);
             }
             float xs = sums[sumsOff + blk];
             float s0 = scales[b0 + blk], s1 = scales[b1 + blk], s2 = scales[b2 + blk], s3 = scales[b3 + blk];
@@ -321,14 +333,6 @@ public abstract class VectorQuantKernels extends VectorQuantTiles implements Qua
             }
             y[yBase + o + r] = total;
         }
-    }
-
-    /** {@code acc + lowNibbles · xLow + highNibbles · xHigh}, nibbles as stored (0..15). */
-    private FloatVector nibbleFma(ByteVector raw, FloatVector xLow, FloatVector xHigh, FloatVector acc) {
-        VectorSpecies<Float> fs = floats();
-        FloatVector low = (FloatVector) raw.and((byte) 0xF).convertShape(VectorOperators.B2F, fs, 0);
-        FloatVector high = (FloatVector) raw.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.B2F, fs, 0);
-        return high.fma(xHigh, low.fma(xLow, acc));
     }
 
     private static final class Width256 extends VectorQuantKernels {
