@@ -86,18 +86,19 @@ final class BenchEmbedCommand implements Callable<Integer> {
             printJson(out, results, energy, memory, cosine);
         } else {
             out.printf(Locale.ROOT, "all-MiniLM-L6-v2, %d fortunes sentences, %d threads each%n", sentences, threads);
-            out.printf(Locale.ROOT, "%-12s %6s %14s %16s %14s %13s %12s  %s%n", "engine", "batch", "sentences/s",
-                    "CPU ms/sentence", "mJ/sentence", "peak heap MB", "peak RSS MB", "energy source");
+            out.printf(Locale.ROOT, "%-12s %6s %14s %16s %14s %13s %13s %12s  %s%n", "engine", "batch", "sentences/s",
+                    "CPU ms/sentence", "mJ/sentence", "peak heap MB", "live heap MB", "peak RSS MB", "energy source");
             for (int i = 0; i < results.size(); i++) {
                 EmbedThroughput t = results.get(i);
                 EnergyReport e = energy.get(i);
                 MemorySampler.Peak m = memory.get(i);
-                out.printf(Locale.ROOT, "%-12s %6d %14.1f %16.2f %14.2f %13.0f %12.0f  %s%n", t.engine(), t.batch(),
+                out.printf(Locale.ROOT, "%-12s %6d %14.1f %16.2f %14.2f %13.0f %13s %12.0f  %s%n", t.engine(), t.batch(),
                         t.sentencesPerSecond(), t.cpuSecondsPerSentence() * 1e3, e.totalJoules() / t.sentences() * 1e3,
-                        m.peakHeapBytes() / 1e6, m.peakRssBytes() / 1e6, sources(e) + (e.anyEstimate() ? " (estimate)" : ""));
+                        m.peakHeapBytes() / 1e6, m.peakLiveHeapBytes() < 0 ? "no GC" : String.format(Locale.ROOT, "%.0f",
+                        m.peakLiveHeapBytes() / 1e6), m.peakRssBytes() / 1e6, sources(e) + (e.anyEstimate() ? " (estimate)" : ""));
             }
             out.printf(Locale.ROOT, "peak heap: JVM heap in use during the pass (Joule's weights and activations, garbage "
-                    + "included; both models stay loaded); peak RSS: the whole process's resident memory during the pass "
+                    + "included; both models stay loaded); live heap: the most in use just after a GC in the pass; peak RSS: the whole process's resident memory during the pass "
                     + "(ONNX Runtime's native arena included); process peak RSS (VmHWM, or a higher sample): %.0f MB%n",
                     MemorySampler.processPeakRssBytes(memory) / 1e6);
             out.printf(Locale.ROOT, "cosine joule vs onnxruntime: mean %.7f, min %.7f%n", cosine[1], cosine[0]);
@@ -145,6 +146,7 @@ final class BenchEmbedCommand implements Callable<Integer> {
                     .put("energyEstimate", e.anyEstimate());
             MemorySampler.Peak m = memory.get(i);
             ((ObjectNode) rows.get(i)).put("startHeapBytes", m.startHeapBytes()).put("peakHeapBytes", m.peakHeapBytes())
+                    .put("peakLiveHeapBytes", m.peakLiveHeapBytes())
                     .put("startRssBytes", m.startRssBytes()).put("peakRssBytes", m.peakRssBytes());
         }
         out.println(mapper.writeValueAsString(root));

@@ -2,9 +2,18 @@ package dev.joule.cli;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import com.sun.management.GcInfo;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.MemoryMXBean;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -23,12 +32,19 @@ final class MemorySampler implements AutoCloseable {
     static final long INTERVAL_MILLIS = 10;
     private static final Path STATUS = Path.of("/proc/self/status");
 
-    /** Peaks and the values at start, in bytes (RSS -1 when unknown). */
-    record Peak(long startHeapBytes, long peakHeapBytes, long startRssBytes, long peakRssBytes) {}
+    /**
+     * Peaks and the values at start, in bytes (RSS -1 when unknown). {@code peakLiveHeapBytes}: the most
+     * heap in use right after any garbage collection during the work, closer to the live set than the
+     * raw peak (garbage included); -1 when no collection ran.
+     */
+    record Peak(long startHeapBytes, long peakHeapBytes, long peakLiveHeapBytes, long startRssBytes, long peakRssBytes) {}
 
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     private final AtomicLong peakHeap = new AtomicLong();
     private final AtomicLong peakRss = new AtomicLong(-1);
+    private final AtomicLong peakLive = new AtomicLong(-1);
+    private final Map<String, Long> lastGcIds = new ConcurrentHashMap<>();
+    private final Set<String> heapPools = heapPoolNames();
     private final long startHeap;
     private final long startRss;
     private final Thread thread;
@@ -39,6 +55,9 @@ final class MemorySampler implements AutoCloseable {
         startRss = statusBytes("VmRSS:");
         peakHeap.set(startHeap);
         peakRss.set(startRss);
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            lastGcIds.put(gc.getName(), lastGcId(gc));
+        }
         thread = new Thread(this::loop, "memory-sampler");
         thread.setDaemon(true);
         thread.start();
@@ -65,6 +84,34 @@ final class MemorySampler implements AutoCloseable {
         if (rss >= 0) {
             peakRss.accumulateAndGet(rss, Math::max);
         }
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (gc instanceof com.sun.management.GarbageCollectorMXBean g && g.getLastGcInfo() != null) {
+                GcInfo info = g.getLastGcInfo();
+                Long seen = lastGcIds.put(gc.getName(), info.getId());
+                if (seen == null || seen != info.getId()) {
+                    long after = 0;
+                    for (Map.Entry<String, MemoryUsage> e : info.getMemoryUsageAfterGc().entrySet()) {
+                        after += heapPools.contains(e.getKey()) ? e.getValue().getUsed() : 0;
+                    }
+                    peakLive.accumulateAndGet(after, Math::max);
+                }
+            }
+        }
+    }
+
+    private static long lastGcId(GarbageCollectorMXBean gc) {
+        return gc instanceof com.sun.management.GarbageCollectorMXBean g && g.getLastGcInfo() != null
+                ? g.getLastGcInfo().getId() : -1;
+    }
+
+    private static Set<String> heapPoolNames() {
+        Set<String> names = new HashSet<>();
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                names.add(pool.getName());
+            }
+        }
+        return names;
     }
 
     private long heapUsed() {
@@ -81,7 +128,7 @@ final class MemorySampler implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         sample();
-        return new Peak(startHeap, peakHeap.get(), startRss, peakRss.get());
+        return new Peak(startHeap, peakHeap.get(), peakLive.get(), startRss, peakRss.get());
     }
 
     @Override

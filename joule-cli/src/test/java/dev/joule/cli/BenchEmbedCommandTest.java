@@ -29,6 +29,8 @@ class BenchEmbedCommandTest {
             // MiniLM's 90 MB of f32 weights stay on the heap through both engines' passes.
             assertTrue(r.get("peakHeapBytes").asLong() >= r.get("startHeapBytes").asLong(), r::toString);
             assertTrue(r.get("peakHeapBytes").asLong() > 80_000_000L, r::toString);
+            assertTrue(r.get("peakLiveHeapBytes").asLong() == -1
+                    || r.get("peakLiveHeapBytes").asLong() <= r.get("peakHeapBytes").asLong(), r::toString);
             if (o.get("processPeakRssBytes").asLong() > 0) {
                 assertTrue(r.get("peakRssBytes").asLong() >= r.get("startRssBytes").asLong(), r::toString);
                 assertTrue(o.get("processPeakRssBytes").asLong() >= r.get("peakRssBytes").asLong(), r::toString);
