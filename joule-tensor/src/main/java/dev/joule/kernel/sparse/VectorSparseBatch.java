@@ -124,7 +124,7 @@ final class VectorSparseBatch {
         int rowsHere = Math.min(br, m.rows() - r0);
         int vl = VectorSparseKernels.SPECIES.length();
         int b0 = 0;
-        if (br == 4 && rowsHere == 4) {
+        if (br == 4 && rowsHere == 4 && m.blockCols() == vl) {
             for (; b0 <= batch - 2 * vl; b0 += 2 * vl) {
                 blockFourRows(m, s, xt, batch, b0, tmp);
                 for (int r = 0; r < 4; r++) {
@@ -137,29 +137,34 @@ final class VectorSparseBatch {
         }
     }
 
-    /** Four rows × two vectors of the batch from {@code b0}: eight accumulators, into {@code tmp[r·2vl ..]}. */
+    /**
+     * Four rows × two vectors of the batch from {@code b0}: eight accumulators, into {@code tmp[r·2vl ..]}.
+     * Blocks are one vector wide (a power of two), and the loop runs flat over (block, column)
+     * pairs: vectors carried through nested loops were not kept in registers by C2 (see the gemv).
+     */
     private static void blockFourRows(BlockSparseMatrix m, int s, float[] xt, int batch, int b0, float[] tmp) {
         VectorSpecies<Float> sp = VectorSparseKernels.SPECIES;
         int vl = sp.length();
-        int bc = m.blockCols();
+        int shift = Integer.numberOfTrailingZeros(vl);
+        int cols = m.cols();
         int[] bcol = m.blockCol();
         float[] val = m.values();
         FloatVector a00 = FloatVector.zero(sp), a01 = FloatVector.zero(sp);
         FloatVector a10 = FloatVector.zero(sp), a11 = FloatVector.zero(sp);
         FloatVector a20 = FloatVector.zero(sp), a21 = FloatVector.zero(sp);
         FloatVector a30 = FloatVector.zero(sp), a31 = FloatVector.zero(sp);
-        for (int k = m.stripeStart()[s]; k < m.stripeStart()[s + 1]; k++) {
-            int c0 = bcol[k];
-            int len = Math.min(bc, m.cols() - c0);
-            int v = 4 * k * bc;
-            for (int c = 0; c < len; c++) {
-                int p = (c0 + c) * batch + b0;
+        for (int j = m.stripeStart()[s] << shift, end = m.stripeStart()[s + 1] << shift; j < end; j++) {
+            int c = j & (vl - 1);
+            int col = bcol[j >>> shift] + c;
+            if (col < cols) {
+                int v = 4 * j - 3 * c; // (4k + 0)·vl + c with k = j / vl
+                int p = col * batch + b0;
                 FloatVector x0 = FloatVector.fromArray(sp, xt, p);
                 FloatVector x1 = FloatVector.fromArray(sp, xt, p + vl);
-                FloatVector w0 = FloatVector.broadcast(sp, val[v + c]);
-                FloatVector w1 = FloatVector.broadcast(sp, val[v + bc + c]);
-                FloatVector w2 = FloatVector.broadcast(sp, val[v + 2 * bc + c]);
-                FloatVector w3 = FloatVector.broadcast(sp, val[v + 3 * bc + c]);
+                FloatVector w0 = FloatVector.broadcast(sp, val[v]);
+                FloatVector w1 = FloatVector.broadcast(sp, val[v + vl]);
+                FloatVector w2 = FloatVector.broadcast(sp, val[v + 2 * vl]);
+                FloatVector w3 = FloatVector.broadcast(sp, val[v + 3 * vl]);
                 a00 = w0.fma(x0, a00);
                 a01 = w0.fma(x1, a01);
                 a10 = w1.fma(x0, a10);
