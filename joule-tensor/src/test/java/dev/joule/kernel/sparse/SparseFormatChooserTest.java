@@ -71,4 +71,20 @@ class SparseFormatChooserTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SparseFormatChooser(p));
         assertTrue(e.getMessage().contains("speedup.nm.batch"), e.getMessage());
     }
+
+    @Test
+    void theShippedMeasuredTableLoadsAndKeepsUnstructuredBatchOneDense() {
+        SparseFormatChooser c = SparseFormatChooser.measured();
+        assertTrue(c.source().contains("SparseMatvecBenchmark"), c.source());
+        // Measured: CSR at batch 1 only breaks even below ~7.5 % density; block 4x16 pays at 90 %.
+        assertEquals(Format.DENSE, c.choose(1024, 1024, 1, 0.1, Structure.UNSTRUCTURED).format());
+        assertEquals(Format.BLOCK, c.choose(1024, 1024, 1, 0.1, Structure.BLOCK).format());
+        assertEquals(Format.CSR, c.choose(1024, 1024, 32, 0.1, Structure.UNSTRUCTURED).format());
+        for (Format f : new Format[] {Format.CSR, Format.NM, Format.BLOCK}) {
+            for (int batch : new int[] {1, 32}) {
+                double d = c.breakEvenDensity(f, batch);
+                assertTrue(d >= 0 && d <= 1, f + " batch " + batch + ": " + d);
+            }
+        }
+    }
 }
