@@ -27,7 +27,7 @@ final class VectorSparseBatch {
         float[] xt = panel(w.cols(), batch, x, xOff, ldx);
         if (w instanceof CsrMatrix m) {
             int[] start = m.rowStart();
-            Parallel.parallelFor(m.rows(), VectorSparseKernels.grain(m, 1, batch), (o0, o1) -> {
+            Parallel.parallelFor(m.rows(), VectorSparseKernels.grain(m, 1, batch, VectorSparseKernels.PARALLEL_CONTIGUOUS_MACS), (o0, o1) -> {
                 float[] tmp = new float[2 * VectorSparseKernels.SPECIES.length()];
                 for (int o = o0; o < o1; o++) {
                     indexedRow(m.values(), m.columns(), start[o], start[o + 1], xt, batch, y, yOff + o, ldy, tmp);
@@ -35,7 +35,7 @@ final class VectorSparseBatch {
             });
         } else if (w instanceof NmMatrix m) {
             int kept = m.keptPerRow();
-            Parallel.parallelFor(m.rows(), VectorSparseKernels.grain(m, 1, batch), (o0, o1) -> {
+            Parallel.parallelFor(m.rows(), VectorSparseKernels.grain(m, 1, batch, VectorSparseKernels.PARALLEL_CONTIGUOUS_MACS), (o0, o1) -> {
                 float[] tmp = new float[2 * VectorSparseKernels.SPECIES.length()];
                 for (int o = o0; o < o1; o++) {
                     indexedRow(m.values(), m.columns(), o * kept, (o + 1) * kept, xt, batch, y, yOff + o, ldy, tmp);
@@ -44,7 +44,7 @@ final class VectorSparseBatch {
         } else {
             BlockSparseMatrix m = (BlockSparseMatrix) w;
             int stripes = m.stripeStart().length - 1;
-            Parallel.parallelFor(stripes, VectorSparseKernels.grain(m, m.blockRows(), batch), (s0, s1) -> {
+            Parallel.parallelFor(stripes, VectorSparseKernels.grain(m, m.blockRows(), batch, VectorSparseKernels.PARALLEL_CONTIGUOUS_MACS), (s0, s1) -> {
                 float[] tmp = new float[8 * VectorSparseKernels.SPECIES.length()];
                 for (int s = s0; s < s1; s++) {
                     blockStripe(m, s, xt, batch, y, yOff, ldy, tmp);

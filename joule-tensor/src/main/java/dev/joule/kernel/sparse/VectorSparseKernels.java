@@ -25,8 +25,13 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class VectorSparseKernels implements SparseKernels {
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
-    /** A thread's share of a parallel call is at least about this many multiply-accumulates. */
-    static final long PARALLEL_MACS = 1 << 16;
+    /**
+     * A thread's share of a parallel call is at least about this many multiply-accumulates: gathered
+     * MACs cost ~0.8 ns each, contiguous ones ~0.07-0.1 ns (measured at 1024²), and a parallel
+     * section costs tens of µs to wake up, so each share is at least ~20-50 µs of work.
+     */
+    static final long PARALLEL_GATHERED_MACS = 1 << 16;
+    static final long PARALLEL_CONTIGUOUS_MACS = 1 << 18;
     /** {@code vl} zeros then {@code vl} ones: a load at {@code vl - d} keeps lanes {@code >= d}. */
     private static final float[] ZEROS_THEN_ONES = zerosThenOnes(SPECIES.length());
 
@@ -48,14 +53,14 @@ public final class VectorSparseKernels implements SparseKernels {
         ScalarSparseKernels.record(w, 1);
         if (w instanceof CsrMatrix m) {
             int[] start = m.rowStart();
-            Parallel.parallelFor(m.rows(), grain(m, 1, 1), (o0, o1) -> {
+            Parallel.parallelFor(m.rows(), grain(m, 1, 1, PARALLEL_GATHERED_MACS), (o0, o1) -> {
                 for (int o = o0; o < o1; o++) {
                     y[yOff + o] = gatherDot(m.values(), m.columns(), start[o], start[o + 1], x, xOff);
                 }
             });
         } else if (w instanceof NmMatrix m) {
             int kept = m.keptPerRow();
-            Parallel.parallelFor(m.rows(), grain(m, 1, 1), (o0, o1) -> {
+            Parallel.parallelFor(m.rows(), grain(m, 1, 1, PARALLEL_GATHERED_MACS), (o0, o1) -> {
                 for (int o = o0; o < o1; o++) {
                     y[yOff + o] = gatherDot(m.values(), m.columns(), o * kept, (o + 1) * kept, x, xOff);
                 }
@@ -63,7 +68,7 @@ public final class VectorSparseKernels implements SparseKernels {
         } else {
             BlockSparseMatrix m = (BlockSparseMatrix) w;
             int stripes = m.stripeStart().length - 1;
-            Parallel.parallelFor(stripes, grain(m, m.blockRows(), 1), (s0, s1) -> {
+            Parallel.parallelFor(stripes, grain(m, m.blockRows(), 1, PARALLEL_CONTIGUOUS_MACS), (s0, s1) -> {
                 for (int s = s0; s < s1; s++) {
                     blockStripe(m, s, x, xOff, y, yOff);
                 }
@@ -82,9 +87,9 @@ public final class VectorSparseKernels implements SparseKernels {
     }
 
     /** Rows (or stripes of {@code unitRows} rows) per parallel chunk, from the average work per row. */
-    static int grain(SparseMatrix w, int unitRows, int batch) {
+    static int grain(SparseMatrix w, int unitRows, int batch, long macsPerShare) {
         double macsPerUnit = Math.max(1.0, (double) w.nnz() * batch * unitRows / Math.max(1, w.rows()));
-        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, PARALLEL_MACS / macsPerUnit));
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, macsPerShare / macsPerUnit));
     }
 
     private static float[] zerosThenOnes(int vl) {
