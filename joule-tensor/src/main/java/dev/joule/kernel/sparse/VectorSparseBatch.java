@@ -61,15 +61,10 @@ final class VectorSparseBatch {
             xt = new float[len];
             PANEL.set(xt);
         }
-        // In tiles of 16 inputs: the 16 panel rows being written stay in L1 while b sweeps the
-        // batch (an untiled sweep touched every panel line once per b).
-        for (int i0 = 0; i0 < cols; i0 += 16) {
-            int i1 = Math.min(cols, i0 + 16);
-            for (int b = 0; b < batch; b++) {
-                int row = xOff + b * ldx;
-                for (int i = i0, at = i0 * batch + b; i < i1; i++, at += batch) {
-                    xt[at] = x[row + i];
-                }
+        for (int b = 0; b < batch; b++) {
+            int row = xOff + b * ldx;
+            for (int i = 0, at = b; i < cols; i++, at += batch) {
+                xt[at] = x[row + i];
             }
         }
         return xt;
