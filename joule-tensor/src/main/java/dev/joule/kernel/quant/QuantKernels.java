@@ -7,11 +7,12 @@ package dev.joule.kernel.quant;
  * larger batches reuse each weight row across the batch.
  *
  * <p>A scalar reference ({@link ScalarQuantKernels}) and a Vector API implementation sit behind this
- * interface, and a native (FFM) implementation can be added later without touching callers. The
+ * interface, and a native (JNA/FFM, ADR 0010) implementation can be added later without touching callers. The
  * integer paths are exact: {@link #accumulateW8A8} gives the same int32 sums bit for bit in every
  * implementation, and {@link #gemmW8A8} applies the scales in one fixed expression,
  * {@code (float) acc · (xScale · wScale)}, so its f32 outputs are bit-identical too. Weight-only
- * paths accumulate in f32 and match the reference up to summation order.
+ * paths accumulate in f32 and match the reference up to float rounding (summation order, and the
+ * int4 GEMV folds the nibble offset into block sums of x).
  *
  * <p>Every call records its multiply-accumulates and the bytes of weights and activations it read in
  * {@link dev.joule.tensor.OpCounter}; the counter has no precision field, so int8 MACs are counted
