@@ -1,5 +1,6 @@
 package dev.joule.onnx.ops;
 
+import dev.joule.autograd.Erf;
 import dev.joule.kernel.Kernels;
 import dev.joule.onnx.ElementType;
 import dev.joule.onnx.FloatValue;
