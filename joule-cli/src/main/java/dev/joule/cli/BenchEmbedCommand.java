@@ -3,7 +3,6 @@ package dev.joule.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.joule.energy.ComponentEnergy;
 import dev.joule.energy.track.EnergyReport;
 import dev.joule.energy.track.EnergyRun;
 import dev.joule.energy.track.EnergyTracker;
@@ -21,7 +20,6 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -95,7 +93,7 @@ final class BenchEmbedCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "%-12s %6d %14.1f %16.2f %14.2f %13.0f %13s %12.0f  %s%n", t.engine(), t.batch(),
                         t.sentencesPerSecond(), t.cpuSecondsPerSentence() * 1e3, e.totalJoules() / t.sentences() * 1e3,
                         m.peakHeapBytes() / 1e6, m.peakLiveHeapBytes() < 0 ? "no GC" : String.format(Locale.ROOT, "%.0f",
-                        m.peakLiveHeapBytes() / 1e6), m.peakRssBytes() / 1e6, sources(e) + (e.anyEstimate() ? " (estimate)" : ""));
+                        m.peakLiveHeapBytes() / 1e6), m.peakRssBytes() / 1e6, e.totalSources() + (e.anyEstimate() ? " (estimate)" : ""));
             }
             out.printf(Locale.ROOT, "peak heap: JVM heap in use during the pass (Joule's weights and activations, garbage "
                     + "included; both models stay loaded); live heap: the most in use just after a GC in the pass; peak RSS: the whole process's resident memory during the pass "
@@ -119,15 +117,6 @@ final class BenchEmbedCommand implements Callable<Integer> {
         }
     }
 
-    private static String sources(EnergyReport report) {
-        TreeSet<String> names = new TreeSet<>();
-        for (ComponentEnergy c : report.components().values()) {
-            if (c.component().summedIntoTotal()) {
-                names.add(c.source());
-            }
-        }
-        return names.isEmpty() ? "none" : String.join("+", names);
-    }
 
     private void printJson(PrintWriter out, List<EmbedThroughput> results, List<EnergyReport> energy,
                            List<MemorySampler.Peak> memory, double[] cosine) throws IOException {
@@ -142,7 +131,7 @@ final class BenchEmbedCommand implements Callable<Integer> {
             EnergyReport e = energy.get(i);
             rows.addObject().put("engine", t.engine()).put("batch", t.batch()).put("wallSeconds", t.wallSeconds())
                     .put("sentencesPerSecond", t.sentencesPerSecond()).put("cpuSecondsPerSentence", t.cpuSecondsPerSentence())
-                    .put("joulesPerSentence", e.totalJoules() / t.sentences()).put("energySource", sources(e))
+                    .put("joulesPerSentence", e.totalJoules() / t.sentences()).put("energySource", e.totalSources())
                     .put("energyEstimate", e.anyEstimate());
             MemorySampler.Peak m = memory.get(i);
             ((ObjectNode) rows.get(i)).put("startHeapBytes", m.startHeapBytes()).put("peakHeapBytes", m.peakHeapBytes())

@@ -3,7 +3,6 @@ package dev.joule.cli;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.joule.autograd.NoGrad;
-import dev.joule.energy.ComponentEnergy;
 import dev.joule.energy.track.EnergyReport;
 import dev.joule.energy.track.EnergyRun;
 import dev.joule.energy.track.EnergyTracker;
@@ -26,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -118,7 +116,7 @@ final class BenchGenerateCommand implements Callable<Integer> {
                     rows.add(new Measurement<>(e.getValue(), e.getKey(), context).run(run));
                 }
             }
-            meter = sources(run.end());
+            meter = run.end().totalSources();
         }
         ObjectNode settings = settings(seqLen, meter);
         PrintWriter stdout = spec.commandLine().getOut();
@@ -256,7 +254,7 @@ final class BenchGenerateCommand implements Callable<Integer> {
                 long total = (long) tokens * passes;
                 return new GenerationRow(name, context, tokens, passes, stateFloats, prefilled.constantSize(),
                         prefillSeconds, generationNanos / 1e9, p[passes / 2] / 1e9, m[passes / 2] / 1e6, report.totalJoules() / total,
-                        sources(report), report.anyEstimate(), report.belowResolution());
+                        report.totalSources(), report.anyEstimate(), report.belowResolution());
             }
         }
 
@@ -286,16 +284,6 @@ final class BenchGenerateCommand implements Callable<Integer> {
         return best;
     }
 
-    /** The distinct sources of the components summed into a report's total, e.g. {@code rapl-pkg+model-cpu-time}. */
-    private static String sources(EnergyReport report) {
-        TreeSet<String> names = new TreeSet<>();
-        for (ComponentEnergy c : report.components().values()) {
-            if (c.component().summedIntoTotal()) {
-                names.add(c.source());
-            }
-        }
-        return names.isEmpty() ? "none" : String.join("+", names);
-    }
 
     private ObjectNode settings(int seqLen, String meter) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();

@@ -116,7 +116,7 @@ final class CompareCommand implements Callable<Integer> {
                 err.flush();
                 rows.add(row);
             }
-            meter = ModelComparison.sources(run.end());
+            meter = run.end().totalSources();
         }
         ObjectNode settings = settings(data, chosen, perModel, trainBatch, meter);
         PrintWriter stdout = spec.commandLine().getOut();

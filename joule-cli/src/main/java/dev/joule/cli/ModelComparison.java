@@ -5,7 +5,6 @@ import dev.joule.autograd.Ops;
 import dev.joule.autograd.Var;
 import dev.joule.data.Batch;
 import dev.joule.energy.Component;
-import dev.joule.energy.ComponentEnergy;
 import dev.joule.energy.meter.analytic.AnalyticMeter;
 import dev.joule.energy.meter.analytic.OpCounts;
 import dev.joule.energy.meter.analytic.OpEnergyTable;
@@ -32,7 +31,6 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -77,8 +75,8 @@ final class ModelComparison {
         double latency = p50LatencyMillis(net);
         ModelFacts facts = ModelFacts.of(name, cfg, net);
         return new CompareRow(name, net.parameterCount(), metrics.accuracy(), task.charLm() ? metrics.bitsPerTarget() : Double.NaN,
-                peakLr, result.state().step(), result.trainSeconds(), trainEnergy.totalJoules(), sources(trainEnergy),
-                trainEnergy.anyEstimate(), inf.energy().joulesPerInference(), sources(inf.report()), inf.report().anyEstimate(),
+                peakLr, result.state().step(), result.trainSeconds(), trainEnergy.totalJoules(), trainEnergy.totalSources(),
+                trainEnergy.anyEstimate(), inf.energy().joulesPerInference(), inf.report().totalSources(), inf.report().anyEstimate(),
                 inf.report().belowResolution(), inf.energy().inferences(), task.perInference(net.macsPerInference()),
                 task.perInference(net.acsPerInference()), inf.ops().macs() / inf.energy().inferences(),
                 inf.analyticJoules() / inf.energy().inferences(), latency, facts.stateFloats(), facts.stateKind(),
@@ -187,14 +185,4 @@ final class ModelComparison {
         return nanos[nanos.length / 2] / 1e6;
     }
 
-    /** The distinct sources of the components summed into a report's total, e.g. {@code rapl-pkg+model-cpu-time}. */
-    static String sources(EnergyReport report) {
-        TreeSet<String> names = new TreeSet<>();
-        for (ComponentEnergy c : report.components().values()) {
-            if (c.component().summedIntoTotal()) {
-                names.add(c.source());
-            }
-        }
-        return names.isEmpty() ? "none" : String.join("+", names);
-    }
 }

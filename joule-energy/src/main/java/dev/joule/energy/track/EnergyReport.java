@@ -7,6 +7,7 @@ import dev.joule.energy.carbon.CarbonSettings;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * The energy of one run or window.
@@ -47,6 +48,20 @@ public record EnergyReport(String name, String path, Instant startedAt, long dur
     /** Energy over time, not an average of sampled powers (CodeCarbon's mistake). */
     public double meanPowerWatts() {
         return durationNanos > 0 ? totalJoules() / durationSeconds() : Double.NaN;
+    }
+
+    /**
+     * The distinct sources of the components summed into {@link #totalJoules()}, joined with '+' in name order
+     * (e.g. {@code model-cpu-time+nvml-energy}); {@code none} when no component was measured.
+     */
+    public String totalSources() {
+        TreeSet<String> names = new TreeSet<>();
+        for (ComponentEnergy c : components.values()) {
+            if (c.component().summedIntoTotal()) {
+                names.add(c.source());
+            }
+        }
+        return names.isEmpty() ? "none" : String.join("+", names);
     }
 
     public boolean anyEstimate() {

@@ -33,6 +33,7 @@ class EnergyTrackerTest {
         assertEquals(40.0, r.component(Component.CPU).joules(), 1e-9);
         assertEquals(200.0, r.component(Component.GPU).joules(), 1e-9);
         assertEquals("test-gpu", r.component(Component.GPU).source());
+        assertEquals("test-cpu+test-gpu", r.totalSources(), "the sources summed into the total, in name order");
         assertEquals(120.0, r.meanPowerWatts(), 1e-9);
         assertEquals(240.0 / 3.6e6, r.carbon().itEnergyKwh(), 1e-15);
         assertEquals(240.0 / 3.6e6 * 0.2, r.carbon().facilityEnergyKwh(), 1e-15);
