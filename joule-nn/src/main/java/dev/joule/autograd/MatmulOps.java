@@ -4,6 +4,7 @@ import static dev.joule.autograd.OpSupport.str;
 import static dev.joule.autograd.OpSupport.wants;
 
 import dev.joule.kernel.Kernels;
+import dev.joule.kernel.forms.LinearWeights;
 import dev.joule.tensor.ShapeException;
 import dev.joule.tensor.Tensor;
 import java.util.Arrays;
@@ -203,6 +204,10 @@ final class MatmulOps {
         Tensor out = Tensor.zeros(outShape);
         Tensor xv = x.value();
         Tensor wv = weight.value();
+        LinearWeights form = weight.inferenceWeights();
+        if (form != null && !GradMode.isEnabled()) {
+            return Var.constant(linearWithForm(xv, rows, form, bias, out));
+        }
         float[] o = out.data();
         // The bias is laid down first and the product added onto it (beta = 1): one pass over the
         // output instead of a second read-modify-write pass after the gemm.
@@ -235,5 +240,23 @@ final class MatmulOps {
             }
         };
         return bias == null ? Var.op(out, back, x, weight) : Var.op(out, back, x, weight, bias);
+    }
+
+    /** Inference through an attached weight form ({@link Var#setInferenceWeights}): product, then bias. */
+    private static Tensor linearWithForm(Tensor xv, int rows, LinearWeights form, Var bias, Tensor out) {
+        float[] o = out.data();
+        form.multiply(xv.data(), xv.offset(), rows, o, 0);
+        if (bias != null) {
+            float[] bd = bias.value().data();
+            int bo = bias.value().offset();
+            int outF = form.outFeatures();
+            for (int r = 0; r < rows; r++) {
+                int base = r * outF;
+                for (int j = 0; j < outF; j++) {
+                    o[base + j] += bd[bo + j];
+                }
+            }
+        }
+        return out;
     }
 }

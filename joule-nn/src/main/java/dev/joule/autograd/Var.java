@@ -1,5 +1,6 @@
 package dev.joule.autograd;
 
+import dev.joule.kernel.forms.LinearWeights;
 import dev.joule.tensor.ShapeException;
 import dev.joule.tensor.Tensor;
 import java.util.ArrayDeque;
@@ -34,6 +35,8 @@ public final class Var {
     private Tensor grad;
     /** True while {@link #grad} is another node's gradient tensor, taken by {@link #shareGrad}: copy before writing. */
     private boolean gradShared;
+    /** An inference form of this weight matrix that {@link Ops#linear} runs when no gradient is recorded; null for none. */
+    private LinearWeights inferenceWeights;
 
     private Var(Tensor value, boolean requiresGrad, Var[] parents, Backward backward) {
         this.value = value;
@@ -184,6 +187,31 @@ public final class Var {
         }
         java.util.Collections.reverse(post);
         return post;
+    }
+
+    /**
+     * Attaches (or, with null, removes) an inference form of this {@code [out, in]} weight: a quantized,
+     * sparse or shrunk matrix that {@link Ops#linear} multiplies by instead of {@link #value()} whenever
+     * no gradient is being recorded ({@link NoGrad}). The form must hold the weights the value holds
+     * (compression first writes its dequantized matrix into the value), so training, which always reads
+     * the f32 value, and inference agree. An optimizer step changes the value but not the form: detach
+     * before training again.
+     */
+    public void setInferenceWeights(LinearWeights form) {
+        if (form != null) {
+            int[] s = value.shape();
+            if (s.length != 2 || s[0] != form.outFeatures() || s[1] != form.inFeatures()) {
+                throw new ShapeException("inference weights [" + form.outFeatures() + ", " + form.inFeatures()
+                        + "] (" + form.format() + ") do not fit the weight " + Arrays.toString(s)
+                        + "; build the form from this weight's own matrix");
+            }
+        }
+        this.inferenceWeights = form;
+    }
+
+    /** The attached inference form, or null when linear runs the f32 value. */
+    public LinearWeights inferenceWeights() {
+        return inferenceWeights;
     }
 
     @Override
