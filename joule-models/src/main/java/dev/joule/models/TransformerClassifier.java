@@ -73,14 +73,39 @@ public final class TransformerClassifier extends Module implements Model {
 
     @Override
     public Var forward(Var x) {
+        Var h = embed(x);
+        for (int i = 0; i < blocks(); i++) {
+            h = block(i, h);
+        }
+        return head(h);
+    }
+
+    /**
+     * The first stage of {@link #forward(Var)}: {@code x [B, T, in]} → token states {@code [B, T, d]}.
+     * The stages let a caller stop between blocks (early exit) and run only some rows further.
+     */
+    public Var embed(Var x) {
         int[] s = x.shape();
         if (s.length != 3 || s[1] != config.seqLen() || s[2] != config.inputDim()) {
             throw new IllegalArgumentException("transformer classifier expects input [B, " + config.seqLen() + ", "
                     + config.inputDim() + "], got " + java.util.Arrays.toString(s));
         }
-        Var h = drop.forward(Ops.add(embed.forward(x), pos));
-        h = norm.forward(blocks.forward(h));
-        return head.forward(Ops.mean(h, 1, false));
+        return drop.forward(Ops.add(embed.forward(x), pos));
+    }
+
+    /** The number of blocks, {@code config().layers()}. */
+    public int blocks() {
+        return blocks.size();
+    }
+
+    /** Block {@code i} (0-based) applied to token states {@code h [B, T, d]}. */
+    public Var block(int i, Var h) {
+        return blocks.get(i).forward(h);
+    }
+
+    /** The last stage: token states {@code [B, T, d]} after every block → logits {@code [B, classes]}. */
+    public Var head(Var h) {
+        return head.forward(Ops.mean(norm.forward(h), 1, false));
     }
 
     /**
