@@ -85,7 +85,7 @@ abstract class VectorGemm extends VectorMicroKernel {
                 int cols = Math.min(blockCols, n - j0);
                 float[] pb = GemmScratch.get().packedB(packedBLength(k, cols, nr));
                 packB(transB, b, bOff + (transB ? j0 * ldb : j0), ldb, 0, k, cols, pb, 0);
-                blocked(transA, m, cols, k, a, aOff, lda, pb, beta, c, cOff + j0, ldc);
+                blocked(transA, m, cols, k, a, aOff, lda, pb, 0, beta, c, cOff + j0, ldc);
             }
         } else if (m >= n) {
             int units = (m + MR - 1) / MR;
@@ -98,7 +98,7 @@ abstract class VectorGemm extends VectorMicroKernel {
                     int r0 = u0 * MR;
                     int r1 = Math.min(u1 * MR, m);
                     blocked(transA, r1 - r0, cols, k, a, aOff + (transA ? r0 : r0 * lda), lda,
-                            pb, beta, c, cBlock + r0 * ldc, ldc);
+                            pb, 0, beta, c, cBlock + r0 * ldc, ldc);
                 });
             }
         } else {
@@ -110,8 +110,53 @@ abstract class VectorGemm extends VectorMicroKernel {
                     int cols = Math.min(blockCols, c1 - j0);
                     float[] pb = GemmScratch.get().packedB(packedBLength(k, cols, nr));
                     packB(transB, b, bOff + (transB ? j0 * ldb : j0), ldb, 0, k, cols, pb, 0);
-                    blocked(transA, m, cols, k, a, aOff, lda, pb, beta, c, cOff + j0, ldc);
+                    blocked(transA, m, cols, k, a, aOff, lda, pb, 0, beta, c, cOff + j0, ldc);
                 }
+            });
+        }
+    }
+
+    /**
+     * {@code op(B)} ({@code k × n}) packed once into the full-depth panels {@link #gemmPrepacked}
+     * reads: weights packed at load instead of on every call (what ONNX Runtime does), which pays
+     * most when A has few rows and each B value meets only a handful of them.
+     */
+    final float[] packWeights(boolean transB, float[] b, int bOff, int ldb, int k, int n) {
+        int nr = 2 * species().length();
+        float[] pb = new float[packedBLength(k, n, nr)];
+        packB(transB, b, bOff, ldb, 0, k, n, pb, 0);
+        return pb;
+    }
+
+    /**
+     * {@code C = A · B + beta · C} with B from {@link #packWeights} ({@code k × n}) and A
+     * untransposed ({@code m × k}). Same blocking and k order as {@link #gemm}, so the same results;
+     * the output is split across threads as there (row bands when C is tall, column panels when wide).
+     */
+    final void gemmPrepacked(int m, int n, int k, float[] a, int aOff, int lda, float[] pb,
+                             float beta, float[] c, int cOff, int ldc) {
+        if (m <= 0 || n <= 0) {
+            return;
+        }
+        recordGemm(m, n, k, beta);
+        int nr = 2 * species().length();
+        if ((long) m * n * k < 2 * PARALLEL_MACS || Parallel.insideParallelSection()) {
+            blocked(false, m, n, k, a, aOff, lda, pb, 0, beta, c, cOff, ldc);
+        } else if (m >= n) {
+            int units = (m + MR - 1) / MR;
+            int grain = (int) Math.max(1, PARALLEL_MACS / ((long) MR * n * k));
+            Parallel.parallelFor(units, grain, (u0, u1) -> {
+                int r0 = u0 * MR;
+                int r1 = Math.min(u1 * MR, m);
+                blocked(false, r1 - r0, n, k, a, aOff + r0 * lda, lda, pb, 0, beta, c, cOff + r0 * ldc, ldc);
+            });
+        } else {
+            int units = (n + nr - 1) / nr;
+            int grain = (int) Math.max(1, PARALLEL_MACS / ((long) nr * m * k));
+            Parallel.parallelFor(units, grain, (u0, u1) -> {
+                int j0 = u0 * nr;
+                int cols = Math.min(u1 * nr, n) - j0;
+                blocked(false, m, cols, k, a, aOff, lda, pb, u0 * k * nr, beta, c, cOff + j0, ldc);
             });
         }
     }
@@ -163,7 +208,7 @@ abstract class VectorGemm extends VectorMicroKernel {
      * the FMAs it then feeds when each A value meets only one or two B panels.
      */
     private void blocked(boolean transA, int m, int n, int k, float[] a, int aOff, int lda,
-                         float[] pb, float beta, float[] c, int cOff, int ldc) {
+                         float[] pb, int pbOff, float beta, float[] c, int cOff, int ldc) {
         GemmScratch s = GemmScratch.get();
         boolean direct = directA(n);
         for (int jc = 0; jc < n; jc += NC) {
@@ -174,11 +219,11 @@ abstract class VectorGemm extends VectorMicroKernel {
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
                     if (direct) {
-                        macroKernelDirect(s, transA, a, aOff, lda, ic, pb, jc, pc, k, mc, nc, kc,
+                        macroKernelDirect(s, transA, a, aOff, lda, ic, pb, pbOff, jc, pc, k, mc, nc, kc,
                                 c, cOff + ic * ldc + jc, ldc, mode, beta);
                     } else {
                         GemmPacking.packA(transA, a, aOff, lda, ic, pc, mc, kc, MR, s.packedA);
-                        macroKernel(s, pb, jc, pc, k, mc, nc, kc, c, cOff + ic * ldc + jc, ldc, mode, beta);
+                        macroKernel(s, pb, pbOff, jc, pc, k, mc, nc, kc, c, cOff + ic * ldc + jc, ldc, mode, beta);
                     }
                 }
             }
@@ -199,7 +244,7 @@ abstract class VectorGemm extends VectorMicroKernel {
      * packed kernel. Edge columns go through the scratch tile as in {@link #macroKernel}.
      */
     private void macroKernelDirect(GemmScratch s, boolean transA, float[] a, int aOff, int lda, int i0,
-                                   float[] pb, int jc, int pc, int k, int mc, int nc, int kc,
+                                   float[] pb, int pbOff, int jc, int pc, int k, int mc, int nc, int kc,
                                    float[] c, int cOff, int ldc, int mode, float beta) {
         int nr = 2 * species().length();
         int fullRows = mc / MR * MR;
@@ -211,7 +256,7 @@ abstract class VectorGemm extends VectorMicroKernel {
         int depthStep = transA ? lda : 1;
         for (int jr = 0; jr < nc; jr += nr) {
             int cols = Math.min(nr, nc - jr);
-            int bBase = (jc + jr) / nr * k * nr + pc * nr;
+            int bBase = pbOff + (jc + jr) / nr * k * nr + pc * nr;
             for (int ir = 0; ir < mc; ir += MR) {
                 int rows = Math.min(MR, mc - ir);
                 int cIdx = cOff + ir * ldc + jr;
@@ -237,12 +282,12 @@ abstract class VectorGemm extends VectorMicroKernel {
     }
 
     /** Every A panel against every B panel of the block; edge tiles go through a scratch tile. */
-    private void macroKernel(GemmScratch s, float[] pb, int jc, int pc, int k, int mc, int nc, int kc,
+    private void macroKernel(GemmScratch s, float[] pb, int pbOff, int jc, int pc, int k, int mc, int nc, int kc,
                              float[] c, int cOff, int ldc, int mode, float beta) {
         int nr = 2 * species().length();
         for (int jr = 0; jr < nc; jr += nr) {
             int cols = Math.min(nr, nc - jr);
-            int bBase = (jc + jr) / nr * k * nr + pc * nr;
+            int bBase = pbOff + (jc + jr) / nr * k * nr + pc * nr;
             for (int ir = 0; ir < mc; ir += MR) {
                 int rows = Math.min(MR, mc - ir);
                 int aBase = (ir / MR) * kc * MR;
