@@ -198,14 +198,21 @@ final class MatmulOps {
         if (bias != null && (bias.value().size() != outF || bias.shape().length != 1)) {
             throw new ShapeException("linear: bias must have shape [" + outF + "], got " + str(bias.shape()));
         }
+        LinearWeights form = weight.inferenceWeights();
+        boolean useForm = form != null && !GradMode.isEnabled();
+        LinearFakeQuant fq = weight.fakeQuant();
+        if (fq != null && !useForm) {
+            // QAT: the same product on the fake-quantized operands; the mapped weight carries no hook, so this
+            // recursion ends after one level, and the maps' own backward passes carry the gradients home.
+            return linear(fq.input(x), fq.weight(weight), bias);
+        }
         int rows = x.value().size() / Math.max(in, 1);
         int[] outShape = xs.clone();
         outShape[outShape.length - 1] = outF;
         Tensor out = Tensor.zeros(outShape);
         Tensor xv = x.value();
         Tensor wv = weight.value();
-        LinearWeights form = weight.inferenceWeights();
-        if (form != null && !GradMode.isEnabled()) {
+        if (useForm) {
             return Var.constant(linearWithForm(xv, rows, form, bias, out));
         }
         float[] o = out.data();

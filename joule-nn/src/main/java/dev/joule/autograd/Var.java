@@ -37,6 +37,8 @@ public final class Var {
     private boolean gradShared;
     /** An inference form of this weight matrix that {@link Ops#linear} runs when no gradient is recorded; null for none. */
     private LinearWeights inferenceWeights;
+    /** Quantization-aware training maps {@link Ops#linear} applies to its input and this weight; null for none. */
+    private LinearFakeQuant fakeQuant;
 
     private Var(Tensor value, boolean requiresGrad, Var[] parents, Backward backward) {
         this.value = value;
@@ -212,6 +214,24 @@ public final class Var {
     /** The attached inference form, or null when linear runs the f32 value. */
     public LinearWeights inferenceWeights() {
         return inferenceWeights;
+    }
+
+    /**
+     * Attaches (or, with null, removes) quantization-aware training maps to this {@code [out, in]}
+     * weight: {@link Ops#linear} then multiplies {@code fq.input(x)} by {@code fq.weight(this)} instead
+     * of {@code x} by this value, in training and (when no inference form is attached) in evaluation.
+     */
+    public void setFakeQuant(LinearFakeQuant fq) {
+        if (fq != null && value.shape().length != 2) {
+            throw new ShapeException("fake quantization applies to a [out, in] weight, this value has shape "
+                    + Arrays.toString(value.shape()));
+        }
+        this.fakeQuant = fq;
+    }
+
+    /** The attached quantization-aware training maps, or null. */
+    public LinearFakeQuant fakeQuant() {
+        return fakeQuant;
     }
 
     @Override

@@ -20,13 +20,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The safetensors format (Hugging Face), f32 only, so Python tools read Joule's weights directly.
+ * The safetensors format (Hugging Face), so Python tools read Joule's weights directly. {@link #read}
+ * and {@link #write} handle f32 tensors (training checkpoints); {@link #readRaw} and {@link #writeRaw}
+ * also carry I8, U8 and I32 tensors as their raw bytes ({@link RawTensor}), which compressed checkpoints
+ * use for int8 codes, packed int4 nibbles, bitmasks and index lists.
  *
  * <pre>
  * [8 bytes: header length N, unsigned little-endian]
  * [N bytes: UTF-8 JSON {"name": {"dtype": "F32", "shape": [..], "data_offsets": [begin, end]}, ...,
  *                       "__metadata__": {"key": "value"}}, padded with spaces to a multiple of 8]
- * [data: little-endian f32; offsets are relative to the start of this region]
+ * [data: little-endian elements; offsets are relative to the start of this region]
  * </pre>
  */
 public final class SafeTensors {
@@ -40,30 +43,18 @@ public final class SafeTensors {
     /** A file's tensors in header order and its metadata. */
     public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {}
 
+    /** A file's tensors of any supported dtype, as stored, in header order, and its metadata. */
+    public record RawContents(Map<String, RawTensor> tensors, Map<String, String> metadata) {}
+
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
-        ObjectNode header = JSON.createObjectNode();
-        if (metadata != null && !metadata.isEmpty()) {
-            ObjectNode meta = header.putObject(METADATA);
-            metadata.forEach(meta::put);
-        }
+        ObjectNode header = header(metadata);
         long offset = 0;
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-            ObjectNode t = header.putObject(e.getKey());
-            t.put("dtype", "F32");
-            ArrayNode shape = t.putArray("shape");
-            for (int d : e.getValue().shape()) {
-                shape.add(d);
-            }
-            long bytes = 4L * e.getValue().size();
-            t.putArray("data_offsets").add(offset).add(offset + bytes);
-            offset += bytes;
+            offset = describe(header, e.getKey(), RawTensor.DType.F32, e.getValue().shape(), offset, 4L * e.getValue().size());
         }
-        byte[] json = JSON.writeValueAsBytes(header);
-        int padded = (json.length + 7) / 8 * 8;
-        byte[] headerBytes = Arrays.copyOf(json, padded);
-        Arrays.fill(headerBytes, json.length, padded, (byte) ' ');
+        byte[] headerBytes = paddedJson(header);
         AtomicFiles.write(file, out -> {
-            ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
+            ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(headerBytes.length);
             out.write(len.array());
             out.write(headerBytes);
             ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
@@ -81,6 +72,75 @@ public final class SafeTensors {
         });
     }
 
+    /** Writes tensors of any {@link RawTensor.DType} atomically (temp file, then rename), data in map order. */
+    public static void writeRaw(Path file, Map<String, RawTensor> tensors, Map<String, String> metadata) throws IOException {
+        AtomicFiles.write(file, encodeRaw(tensors, metadata));
+    }
+
+    /** The bytes of a safetensors file holding {@code tensors} (any dtype) and {@code metadata}. */
+    public static byte[] encodeRaw(Map<String, RawTensor> tensors, Map<String, String> metadata) {
+        ObjectNode header = header(metadata);
+        long offset = 0;
+        for (Map.Entry<String, RawTensor> e : tensors.entrySet()) {
+            RawTensor t = e.getValue();
+            offset = describe(header, e.getKey(), t.dtype(), t.shape(), offset, t.data().length);
+        }
+        byte[] headerBytes = paddedJson(header);
+        long total = 8L + headerBytes.length + offset;
+        if (total > Integer.MAX_VALUE - 8) {
+            throw new CheckpointException("safetensors file of " + total + " bytes is too large to build in memory");
+        }
+        ByteBuffer out = ByteBuffer.allocate((int) total).order(ByteOrder.LITTLE_ENDIAN);
+        out.putLong(headerBytes.length).put(headerBytes);
+        for (RawTensor t : tensors.values()) {
+            out.put(t.data());
+        }
+        return out.array();
+    }
+
+    /** Reads every tensor as stored (F32, I32, I8, U8); other dtypes are rejected by name. */
+    public static RawContents readRaw(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new CheckpointException(file + ": file not found");
+        }
+        return parseRaw(file.toString(), Files.readAllBytes(file));
+    }
+
+    private static ObjectNode header(Map<String, String> metadata) {
+        ObjectNode header = JSON.createObjectNode();
+        if (metadata != null && !metadata.isEmpty()) {
+            ObjectNode meta = header.putObject(METADATA);
+            metadata.forEach(meta::put);
+        }
+        return header;
+    }
+
+    /** Adds one header entry starting at {@code offset}; returns the offset after it. */
+    private static long describe(ObjectNode header, String name, RawTensor.DType dtype, int[] dims, long offset, long bytes) {
+        ObjectNode t = header.putObject(name);
+        t.put("dtype", dtype.name());
+        ArrayNode shape = t.putArray("shape");
+        for (int d : dims) {
+            shape.add(d);
+        }
+        t.putArray("data_offsets").add(offset).add(offset + bytes);
+        return offset + bytes;
+    }
+
+    /** The header JSON padded with spaces to a multiple of 8 bytes. */
+    private static byte[] paddedJson(ObjectNode header) {
+        byte[] json;
+        try {
+            json = JSON.writeValueAsBytes(header);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a safetensors header", e);
+        }
+        int padded = (json.length + 7) / 8 * 8;
+        byte[] headerBytes = Arrays.copyOf(json, padded);
+        Arrays.fill(headerBytes, json.length, padded, (byte) ' ');
+        return headerBytes;
+    }
+
     public static Contents read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new CheckpointException(file + ": file not found");
@@ -88,8 +148,20 @@ public final class SafeTensors {
         return parse(file.toString(), Files.readAllBytes(file));
     }
 
-    /** Parses a whole safetensors file held in memory; {@code name} is used in error messages. */
+    /** Parses a whole f32 safetensors file held in memory; {@code name} is used in error messages. */
     public static Contents parse(String name, byte[] bytes) {
+        RawContents raw = parse(name, bytes, false);
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        raw.tensors().forEach((k, v) -> tensors.put(k, v.toTensor()));
+        return new Contents(tensors, raw.metadata());
+    }
+
+    /** Parses a whole safetensors file of any supported dtype held in memory; {@code name} is used in error messages. */
+    public static RawContents parseRaw(String name, byte[] bytes) {
+        return parse(name, bytes, true);
+    }
+
+    private static RawContents parse(String name, byte[] bytes, boolean anyDtype) {
         if (bytes.length < 8) {
             throw new CheckpointException(name + ": truncated safetensors file: " + bytes.length
                     + " bytes, expected at least the 8-byte header length");
@@ -111,7 +183,7 @@ public final class SafeTensors {
         int dataStart = 8 + (int) headerLength;
         long dataBytes = bytes.length - (long) dataStart;
         Map<String, String> metadata = new LinkedHashMap<>();
-        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        Map<String, RawTensor> tensors = new LinkedHashMap<>();
         List<long[]> ranges = new ArrayList<>();
         List<String> rangeNames = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
@@ -120,13 +192,13 @@ public final class SafeTensors {
                 e.getValue().fields().forEachRemaining(m -> metadata.put(m.getKey(), m.getValue().asText()));
                 continue;
             }
-            TensorEntry entry = TensorEntry.parse(name, e.getKey(), e.getValue(), dataBytes);
+            TensorEntry entry = TensorEntry.parse(name, e.getKey(), e.getValue(), dataBytes, anyDtype);
             ranges.add(new long[] {entry.begin, entry.end});
             rangeNames.add(e.getKey());
             tensors.put(e.getKey(), entry.load(bytes, dataStart));
         }
         checkNoOverlap(name, ranges, rangeNames);
-        return new Contents(tensors, metadata);
+        return new RawContents(tensors, metadata);
     }
 
     private static void checkNoOverlap(String name, List<long[]> ranges, List<String> names) {
@@ -146,12 +218,18 @@ public final class SafeTensors {
     }
 
     /** One header entry, validated against the data region. */
-    private record TensorEntry(String tensor, int[] shape, long begin, long end) {
-        static TensorEntry parse(String file, String tensor, JsonNode node, long dataBytes) {
+    private record TensorEntry(String tensor, RawTensor.DType dtype, int[] shape, long begin, long end) {
+        static TensorEntry parse(String file, String tensor, JsonNode node, long dataBytes, boolean anyDtype) {
             String where = file + ": tensor '" + tensor + "'";
-            String dtype = node.path("dtype").asText("");
-            if (!dtype.equals("F32")) {
-                throw new CheckpointException(where + " has dtype '" + dtype + "'; Joule reads only F32 (convert with safetensors in Python)");
+            String dtypeName = node.path("dtype").asText("");
+            RawTensor.DType dtype = RawTensor.DType.parse(dtypeName);
+            if (!anyDtype && dtype != RawTensor.DType.F32) {
+                throw new CheckpointException(where + " has dtype '" + dtypeName + "'; Joule reads only F32 here (convert with"
+                        + " safetensors in Python; a compressed checkpoint with I8/U8 tensors loads with CompressedCheckpoint)");
+            }
+            if (dtype == null) {
+                throw new CheckpointException(where + " has dtype '" + dtypeName + "'; Joule reads F32, I32, I8 and U8"
+                        + " (convert with safetensors in Python)");
             }
             JsonNode shapeNode = node.path("shape");
             JsonNode offsets = node.path("data_offsets");
@@ -174,18 +252,16 @@ public final class SafeTensors {
                 throw new CheckpointException(where + ": data_offsets [" + begin + ", " + end
                         + "] out of range: the data region has " + dataBytes + " bytes (file truncated?)");
             }
-            if (end - begin != 4 * elements) {
-                throw new CheckpointException(where + ": shape " + Arrays.toString(shape) + " needs " + 4 * elements
+            if (end - begin != dtype.bytes() * elements) {
+                throw new CheckpointException(where + ": shape " + Arrays.toString(shape) + " needs " + dtype.bytes() * elements
                         + " bytes, data_offsets [" + begin + ", " + end + "] hold " + (end - begin));
             }
-            return new TensorEntry(tensor, shape, begin, end);
+            return new TensorEntry(tensor, dtype, shape, begin, end);
         }
 
-        Tensor load(byte[] bytes, int dataStart) {
-            float[] values = new float[(int) ((end - begin) / 4)];
-            ByteBuffer.wrap(bytes, dataStart + (int) begin, (int) (end - begin))
-                    .order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
-            return Tensor.of(values, shape);
+        RawTensor load(byte[] bytes, int dataStart) {
+            int from = dataStart + (int) begin;
+            return new RawTensor(dtype, shape, Arrays.copyOfRange(bytes, from, from + (int) (end - begin)));
         }
     }
 }

@@ -113,4 +113,35 @@ class SafeTensorsTest {
         b.putLong(h.length).put(h).put(data);
         return Arrays.copyOf(b.array(), b.capacity());
     }
+    @Test
+    void rawTensorsOfEveryDtypeRoundTrip() throws Exception {
+        Map<String, RawTensor> tensors = new LinkedHashMap<>();
+        tensors.put("codes", RawTensor.i8(new byte[] {-127, 0, 5, 127, -1, 3}, 2, 3));
+        tensors.put("nibbles", RawTensor.u8(new byte[] {(byte) 0xF1, 0x08, 0x7F}, 3));
+        tensors.put("scale", RawTensor.f32(new float[] {0.5f, 2e-3f}, 2));
+        tensors.put("rows", RawTensor.i32(new int[] {0, 7, -3}, 3));
+        Path f = dir.resolve("q.safetensors");
+        SafeTensors.writeRaw(f, tensors, Map.of("crc", "1"));
+        SafeTensors.RawContents c = SafeTensors.readRaw(f);
+        assertEquals(tensors.keySet(), c.tensors().keySet());
+        for (String k : tensors.keySet()) {
+            RawTensor a = tensors.get(k), b = c.tensors().get(k);
+            assertEquals(a.dtype(), b.dtype(), k);
+            assertArrayEquals(a.shape(), b.shape(), k);
+            assertArrayEquals(a.data(), b.data(), k);
+        }
+        assertArrayEquals(new float[] {0.5f, 2e-3f}, c.tensors().get("scale").toFloats());
+        assertArrayEquals(new int[] {0, 7, -3}, c.tensors().get("rows").toInts());
+        assertEquals("1", c.metadata().get("crc"));
+        CheckpointException e = assertThrows(CheckpointException.class, () -> SafeTensors.read(f));
+        assertTrue(e.getMessage().contains("'codes' has dtype 'I8'") && e.getMessage().contains("CompressedCheckpoint"),
+                e.getMessage());
+    }
+
+    @Test
+    void rawReadingChecksByteCountsPerDtype() {
+        byte[] file = file("{\"a\":{\"dtype\":\"I8\",\"shape\":[3],\"data_offsets\":[0,4]}}", floats(1));
+        CheckpointException e = assertThrows(CheckpointException.class, () -> SafeTensors.parseRaw("f", file));
+        assertTrue(e.getMessage().contains("needs 3 bytes"), e.getMessage());
+    }
 }
