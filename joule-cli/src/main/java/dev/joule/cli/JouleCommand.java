@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
             EmbedCommand.class,
             BenchEmbedCommand.class,
             ExportCommand.class,
+            GateCommand.class,
         })
 public final class JouleCommand implements Runnable {
     @Spec

@@ -1,35 +1,23 @@
 package dev.joule.cli;
 
-import dev.joule.autograd.NoGrad;
 import dev.joule.autograd.Ops;
 import dev.joule.autograd.Var;
 import dev.joule.data.Batch;
-import dev.joule.energy.Component;
-import dev.joule.energy.meter.analytic.AnalyticMeter;
-import dev.joule.energy.meter.analytic.OpCounts;
-import dev.joule.energy.meter.analytic.OpEnergyTable;
 import dev.joule.energy.track.EnergyReport;
 import dev.joule.energy.track.EnergyRun;
 import dev.joule.energy.track.EnergyWindow;
-import dev.joule.energy.track.InferenceEnergy;
 import dev.joule.models.ModelConfig;
 import dev.joule.models.ModelRegistry;
 import dev.joule.nn.Model;
 import dev.joule.optim.AdamW;
 import dev.joule.optim.Optimizer;
 import dev.joule.optim.TimeBudgetSchedule;
-import dev.joule.tensor.OpCounter;
-import dev.joule.tensor.Tensor;
 import dev.joule.train.Metrics;
 import dev.joule.train.Trainer;
 import dev.joule.train.TrainingListener;
 import dev.joule.train.TrainingPlan;
 import dev.joule.train.TrainingResult;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -40,9 +28,6 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ModelComparison {
     /** Far more steps than any budget allows: the run ends when its time is up. */
     private static final long UNBOUNDED_STEPS = 1_000_000_000L;
-    private static final int IMAGE_LATENCY_SAMPLES = 200;
-    private static final int WINDOW_LATENCY_SAMPLES = 50;
-    private static final int LATENCY_WARMUP = 10;
     private static final int JIT_WARMUP_PASSES = 2;
 
     private final CompareTask task;
@@ -71,8 +56,9 @@ final class ModelComparison {
         }
         Metrics metrics = result.finalMetrics() != null ? result.finalMetrics() : trainer.evaluate();
         net.setTraining(false);
-        Inference inf = measureInference(name, run, net);
-        double latency = p50LatencyMillis(net);
+        InferenceMeasure measure = new InferenceMeasure(task, minInferSeconds);
+        InferenceMeasure.Result inf = measure.measure(run, "infer-" + name, net);
+        double latency = measure.p50LatencyMillis(net);
         ModelFacts facts = ModelFacts.of(name, cfg, net);
         return new CompareRow(name, net.parameterCount(), metrics.accuracy(), task.charLm() ? metrics.bitsPerTarget() : Double.NaN,
                 peakLr, result.state().step(), result.trainSeconds(), trainEnergy.totalJoules(), trainEnergy.totalSources(),
@@ -127,62 +113,4 @@ final class ModelComparison {
             p.zeroGrad();
         }
     }
-
-    private record Inference(InferenceEnergy energy, EnergyReport report, OpCounter.Totals ops, double analyticJoules) {}
-
-    /**
-     * Forward passes over the evaluation batches under no-grad, inside their own energy window and op-count
-     * region, cycling until the window lasts --min-infer-seconds (a short window is below the meter's resolution).
-     */
-    private Inference measureInference(String name, EnergyRun run, Model net) {
-        long n = 0;
-        EnergyReport report;
-        OpCounter.Totals ops;
-        long minNanos = (long) (minInferSeconds * 1e9);
-        try (NoGrad g = NoGrad.enter(); EnergyWindow w = run.window("infer-" + name); OpCounter.Region r = OpCounter.open()) {
-            long start = System.nanoTime();
-            Iterator<Batch> it = task.data().eval().iterator();
-            do {
-                if (!it.hasNext()) {
-                    it = task.data().eval().iterator();
-                }
-                Batch b = it.next();
-                net.forward(b.inputs());
-                n += task.inferences(b);
-            } while (System.nanoTime() - start < minNanos);
-            ops = r.work();
-            report = w.end();
-        }
-        // The event-driven spike kernels record their accumulates among the counted flops, which the table
-        // charges as adds: 0.9 pJ, the same as E_AC. Adding the model's AC figure on top would count them twice.
-        OpCounts counts = new OpCounts(ops.macs(), 0, ops.flops(), ops.bytes(), 0, OpCounts.Precision.FP32);
-        double analytic = new AnalyticMeter(OpEnergyTable.snn45nm(), Component.CPU).joules(counts);
-        return new Inference(InferenceEnergy.of(report, n), report, ops, analytic);
-    }
-
-    /** Median wall time of one sample at batch 1, after a short warm-up so the JIT has compiled the path. */
-    private double p50LatencyMillis(Model net) {
-        List<Tensor> samples = new ArrayList<>();
-        int wanted = LATENCY_WARMUP + (task.images() ? IMAGE_LATENCY_SAMPLES : WINDOW_LATENCY_SAMPLES);
-        for (Iterator<Batch> it = task.data().eval().iterator(); it.hasNext() && samples.size() < wanted; ) {
-            Batch b = it.next();
-            for (int i = 0; i < b.size() && samples.size() < wanted; i++) {
-                samples.add(CompareTask.one(b, i));
-            }
-        }
-        long[] nanos = new long[samples.size() - Math.min(LATENCY_WARMUP, samples.size() - 1)];
-        int skip = samples.size() - nanos.length;
-        try (NoGrad g = NoGrad.enter()) {
-            for (int i = 0; i < samples.size(); i++) {
-                long start = System.nanoTime();
-                net.forward(samples.get(i));
-                if (i >= skip) {
-                    nanos[i - skip] = System.nanoTime() - start;
-                }
-            }
-        }
-        Arrays.sort(nanos);
-        return nanos[nanos.length / 2] / 1e6;
-    }
-
 }
