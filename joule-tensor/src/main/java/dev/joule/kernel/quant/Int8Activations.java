@@ -36,6 +36,25 @@ public final class Int8Activations {
         return this;
     }
 
+    /**
+     * Overwrites this buffer with the rows at {@code x[xOff ...]} quantized with one fixed
+     * {@code scale} (static quantization with a calibrated activation scale): every row gets that
+     * scale, codes are {@code clamp(rint(x / scale), -127, 127)} (half to even, as {@link #quantize}),
+     * so values beyond {@code ±127 · scale} clip. Returns this.
+     */
+    public Int8Activations quantizeWithScale(float[] x, int xOff, float scale) {
+        if (!(scale > 0f) || !Float.isFinite(scale)) {
+            throw new IllegalArgumentException("static activation scale must be finite and > 0, got " + scale
+                    + "; calibrate it as max|x| / 127 over representative inputs");
+        }
+        QuantChecks.window("activations", x.length, xOff, (long) rows * cols);
+        for (int r = 0; r < rows; r++) {
+            SymmetricInt8.quantizeRowWithScale(x, xOff + r * cols, cols, scale, q, r * cols);
+            scales[r] = scale;
+        }
+        return this;
+    }
+
     /** The f32 values these codes stand for, row-major. */
     public float[] dequantize() {
         float[] x = new float[rows * cols];

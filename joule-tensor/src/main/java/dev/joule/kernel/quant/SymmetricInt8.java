@@ -34,4 +34,20 @@ final class SymmetricInt8 {
         }
         return scale;
     }
+
+    /**
+     * Quantizes {@code n} values with a given {@code scale > 0} (a calibrated, static scale): the
+     * same rounding as {@link #quantizeRow}, and values beyond {@code ±127 · scale} clip to ±127.
+     */
+    static void quantizeRowWithScale(float[] x, int xOff, int n, float scale, byte[] q, int qOff) {
+        for (int i = 0; i < n; i++) {
+            float v = x[xOff + i];
+            if (!Float.isFinite(v)) {
+                throw new IllegalArgumentException("cannot quantize non-finite value " + v + " at index "
+                        + (xOff + i) + "; clean the input (NaN/Inf) before quantizing");
+            }
+            double r = Math.rint(v / scale);
+            q[qOff + i] = (byte) Math.max(-MAX_CODE, Math.min(MAX_CODE, r));
+        }
+    }
 }
