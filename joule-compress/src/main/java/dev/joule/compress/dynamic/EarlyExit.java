@@ -1,0 +1,182 @@
+package dev.joule.compress.dynamic;
+
+import dev.joule.autograd.NoGrad;
+import dev.joule.data.Batch;
+import dev.joule.data.Dataset;
+import dev.joule.energy.track.EnergyReport;
+import dev.joule.energy.track.EnergyRun;
+import dev.joule.energy.track.EnergyTracker;
+import dev.joule.energy.track.EnergyWindow;
+import dev.joule.models.TransformerClassifier;
+import dev.joule.nn.Model;
+import dev.joule.tensor.OpCounter;
+import dev.joule.tensor.Tensor;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Early exit for the transformer classifier, end to end:
+ *
+ * <pre>{@code
+ * EarlyExitModel ee = EarlyExit.build(model, fashionMnist.train(), EarlyExit.Options.defaults());
+ * EarlyExitReport r = EarlyExit.measure(ee, fashionMnist.test(), null, 2);
+ * EarlyExitStore.save(checkpointDir, ee);
+ * }</pre>
+ *
+ * {@link #build} trains one exit head per block but the last on the frozen backbone, using the training set
+ * minus its last {@code heldOut} examples, and calibrates the thresholds on those held-out examples (the
+ * test set is never looked at); {@link #measure} runs both variants over the test set in one energy run.
+ */
+public final class EarlyExit {
+    private static final Logger LOG = LoggerFactory.getLogger(EarlyExit.class);
+    private static final int WARMUP_INPUTS = 2000;
+
+    private EarlyExit() {}
+
+    /**
+     * @param steps        AdamW steps for the exit heads
+     * @param batch        training batch size
+     * @param learningRate peak learning rate (warm-up + cosine)
+     * @param heldOut      training examples (the last ones) kept out of head training to calibrate on
+     * @param budgetPoints accuracy the exits may lose on the held-out split, in percentage points
+     * @param evalBatch    batch size for calibration and measurement
+     */
+    public record Options(int steps, int batch, float learningRate, int heldOut, double budgetPoints, int evalBatch, long seed) {
+        public static Options defaults() {
+            return new Options(300, 128, 2e-3f, 5000, 0.5, 500, 1);
+        }
+
+        public Options withSteps(int n) {
+            return new Options(n, batch, learningRate, heldOut, budgetPoints, evalBatch, seed);
+        }
+
+        public Options withHeldOut(int n) {
+            return new Options(steps, batch, learningRate, n, budgetPoints, evalBatch, seed);
+        }
+
+        public Options withBudgetPoints(double points) {
+            return new Options(steps, batch, learningRate, heldOut, points, evalBatch, seed);
+        }
+    }
+
+    /** Trains exit heads on the frozen {@code model} and calibrates their thresholds (see the class comment). */
+    public static EarlyExitModel build(Model model, Dataset train, Options o) {
+        if (!(model instanceof TransformerClassifier backbone)) {
+            throw new EarlyExitException("early exit supports the fashion-mnist transformer classifier (model 'transformer'),"
+                    + " got " + model.getClass().getSimpleName() + "; use a transformer checkpoint");
+        }
+        if (o.heldOut() <= 0 || o.heldOut() >= train.size()) {
+            throw new EarlyExitException("the held-out split must be between 1 and " + (train.size() - 1)
+                    + " of the " + train.size() + " training examples, got " + o.heldOut());
+        }
+        int cut = train.size() - o.heldOut();
+        EarlyExitModel ee = new EarlyExitModel(backbone);
+        ExitTraining.train(ee, new DatasetSplit(train, 0, cut), o.steps(), o.batch(), o.learningRate(), o.seed());
+        ExitCalibration.Outputs outputs = ExitCalibration.Outputs.collect(ee, new DatasetSplit(train, cut, train.size()), o.evalBatch());
+        ExitCalibration.Result c = ExitCalibration.calibrate(outputs, o.budgetPoints());
+        ee.applyCalibration(c);
+        LOG.info("early exit calibrated on {} held-out training images: threshold {}, held-out accuracy {} -> {}",
+                c.heldOut(), c.thresholds()[0], c.fullAccuracy(), c.earlyAccuracy());
+        return ee;
+    }
+
+    /**
+     * Runs the full backbone and the early-exit model over {@code test}, alternating, {@code passes} times each,
+     * each pass in its own window of {@code run} (a run of its own when null), after a short JIT warm-up.
+     */
+    public static EarlyExitReport measure(EarlyExitModel model, Dataset test, EnergyRun run, int passes, int batch) {
+        if (passes <= 0) {
+            throw new EarlyExitException("measurement needs at least one pass, got " + passes);
+        }
+        if (run == null) {
+            try (EnergyRun own = EnergyTracker.start("early-exit")) {
+                return measure(model, test, own, passes, batch);
+            }
+        }
+        model.setTraining(false);
+        Model full = model.backbone();
+        Dataset warm = new DatasetSplit(test, 0, Math.min(WARMUP_INPUTS, test.size()));
+        pass(full, warm, batch);
+        pass(model, warm, batch);
+        Totals f = new Totals("full");
+        Totals e = new Totals("early-exit");
+        model.resetCounts();
+        for (int p = 0; p < passes; p++) {
+            f.add(run, full, test, batch, p);
+            e.add(run, model, test, batch, p);
+        }
+        long[] left = model.leftAtDepth();
+        double[] fractions = new double[left.length];
+        long n = 0;
+        for (long c : left) {
+            n += c;
+        }
+        for (int i = 0; i < left.length; i++) {
+            fractions[i] = (double) left[i] / n;
+        }
+        EarlyExitReport.Side fullSide = f.side(model.backbone().macsPerInference());
+        EarlyExitReport.Side earlySide = e.side(model.effectiveMacsPerInference());
+        return new EarlyExitReport(fullSide, earlySide, model.thresholds(), fractions, model.calibration());
+    }
+
+    /** One pass over {@code data} in order; returns the number of correct predictions. */
+    private static long pass(Model net, Dataset data, int batch) {
+        long correct = 0;
+        try (NoGrad g = NoGrad.enter()) {
+            for (int from = 0; from < data.size(); from += batch) {
+                Batch b = data.range(from, Math.min(data.size(), from + batch));
+                Tensor logits = net.forward(b.inputs()).value();
+                Tensor pred = dev.joule.autograd.Ops.argmax(logits, 1);
+                for (int r = 0; r < b.size(); r++) {
+                    correct += (int) pred.data()[pred.offset() + r] == b.targets()[r] ? 1 : 0;
+                }
+            }
+        }
+        return correct;
+    }
+
+    /** One variant's windows summed. */
+    private static final class Totals {
+        final String name;
+        long inferences;
+        long correct;
+        long firstPassInferences;
+        long macs;
+        long wallNanos;
+        double joules;
+        double cpuSeconds;
+        final TreeSet<String> sources = new TreeSet<>();
+        boolean estimate;
+
+        Totals(String name) {
+            this.name = name;
+        }
+
+        void add(EnergyRun run, Model net, Dataset data, int batch, int passIndex) {
+            EnergyReport r;
+            long c;
+            try (EnergyWindow w = run.window(name + "-" + (passIndex + 1)); OpCounter.Region ops = OpCounter.open()) {
+                c = pass(net, data, batch);
+                macs += ops.macs();
+                r = w.end();
+            }
+            if (passIndex == 0) {
+                correct = c;
+                firstPassInferences = data.size();
+            }
+            inferences += data.size();
+            wallNanos += r.durationNanos();
+            joules += r.totalJoules();
+            cpuSeconds += r.cpuSeconds();
+            sources.add(r.totalSources());
+            estimate |= r.anyEstimate();
+        }
+
+        EarlyExitReport.Side side(double analyticMacs) {
+            return new EarlyExitReport.Side(name, (double) correct / firstPassInferences, analyticMacs,
+                    (double) macs / inferences, wallNanos / 1e3 / inferences, cpuSeconds * 1e6 / inferences,
+                    joules / inferences, String.join("+", sources), estimate, inferences);
+        }
+    }
+}
