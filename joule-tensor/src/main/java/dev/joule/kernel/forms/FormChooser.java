@@ -14,14 +14,21 @@ import java.util.concurrent.ConcurrentHashMap;
  * caller decides what may stand in for what, e.g. int8 weight-only as its dequantized f32 matrix);
  * this class only measures.
  *
- * <p>Method: each candidate is warmed up (a few calls and at least {@link #WARMUP_NANOS}; the first
- * time a kernel name is seen in this JVM, at least {@link #FIRST_WARMUP_NANOS}, so the JIT has
- * compiled it), then timed in {@link #REPEATS} rounds of a few calls each, round-robin over the
+ * <p>Method: each candidate is warmed up (at least {@link #WARMUP_NANOS}, or
+ * {@link #FIRST_WARMUP_NANOS} the first time a kernel is seen in this JVM, and on while its call
+ * time still drops: the JIT is compiling it; capped), then timed in {@link #REPEATS} rounds of a few calls each, round-robin over the
  * candidates so that a disturbance (another process, a GC) hits all of them alike. A candidate's
  * figure is the median of its rounds, in nanoseconds per call. Inputs are seeded random numbers in
  * {@code [-1, 1)} unless the caller passes representative ones (needed for
  * {@link SkippingWeights}, whose cost depends on the inputs). For small shapes one call costs a few
- * milliseconds in all; a big layer costs about 8 of its multiplies per candidate.
+ * milliseconds in all (plus the one-time first warm-ups); a big layer about 8 of its multiplies per
+ * candidate. No new round starts after {@link #TIMING_BUDGET_NANOS}, so a loaded machine shortens
+ * the measurement instead of stretching it.
+ *
+ * <p>The timed calls are real work: they are recorded in {@link dev.joule.tensor.OpCounter} on the
+ * calling thread and in a {@link SkippingWeights}' own counters (call its {@code resetCounts()}
+ * after choosing). Timings on a shared or loaded machine are noisy; the reason string keeps every
+ * figure so a surprising choice can be checked.
  *
  * <p>By convention the first candidate is the f32 baseline: the reason names every candidate's
  * median and its ratio to the first, e.g.
@@ -31,13 +38,23 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class FormChooser {
     /** Timed rounds per candidate; the median is kept. */
     public static final int REPEATS = 5;
+    /** Timed rounds per candidate even when the time budget is spent. */
+    public static final int MIN_REPEATS = 3;
     /** Warm-up per candidate, at least. */
     public static final long WARMUP_NANOS = 300_000;
     /** Warm-up the first time a kernel is timed in this JVM (interpreted code is not a fair figure). */
     public static final long FIRST_WARMUP_NANOS = 20_000_000;
     /** One timed round lasts about this long (several calls for a small shape, one for a big one). */
     static final long ROUND_NANOS = 100_000;
-    private static final int MIN_WARMUP_CALLS = 3;
+    /**
+     * After this long in timed rounds no new round starts (at least {@link #MIN_REPEATS} always run): on a loaded
+     * machine, where a round can take far longer than its warm-up promised, the median is of fewer rounds.
+     */
+    static final long TIMING_BUDGET_NANOS = 50_000_000;
+    /** Warm-up never runs longer than this per candidate (the first time a kernel is seen: the next one). */
+    static final long WARMUP_CAP_NANOS = 50_000_000;
+    static final long FIRST_WARMUP_CAP_NANOS = 200_000_000;
+    private static final int WARMUP_WINDOW = 3;
     private static final int MAX_CALLS_PER_ROUND = 10_000;
     private static final Set<String> WARM_KERNELS = ConcurrentHashMap.newKeySet();
 
@@ -80,16 +97,19 @@ public final class FormChooser {
             callsPerRound[c] = warmUp(candidates.get(c), x, rows, y);
         }
         double[][] rounds = new double[n][REPEATS];
-        for (int r = 0; r < REPEATS; r++) {
+        int done = 0;
+        long start = System.nanoTime();
+        while (done < REPEATS && (done < MIN_REPEATS || System.nanoTime() - start < TIMING_BUDGET_NANOS)) {
             for (int c = 0; c < n; c++) {
-                rounds[c][r] = timeRound(candidates.get(c), x, rows, y, callsPerRound[c]);
+                rounds[c][done] = timeRound(candidates.get(c), x, rows, y, callsPerRound[c]);
             }
+            done++;
         }
         List<Timing> timings = new ArrayList<>(n);
         int best = 0;
         for (int c = 0; c < n; c++) {
             LinearWeights form = candidates.get(c);
-            timings.add(new Timing(form.format(), form.kernel(), median(rounds[c])));
+            timings.add(new Timing(form.format(), form.kernel(), median(Arrays.copyOf(rounds[c], done))));
             if (timings.get(c).medianNanos() < timings.get(best).medianNanos()) {
                 best = c;
             }
@@ -111,21 +131,37 @@ public final class FormChooser {
         }
     }
 
-    /** Warms the candidate up; returns how many calls make one timed round of about {@link #ROUND_NANOS}. */
+    /**
+     * Warms the candidate up: windows of {@link #WARMUP_WINDOW} calls until the budget is spent and
+     * the window median stopped dropping (a drop of a fifth or more means the JIT is still replacing
+     * interpreted code), within a hard cap. Returns how many calls make one timed round of about
+     * {@link #ROUND_NANOS}.
+     */
     private static int warmUp(LinearWeights form, float[] x, int rows, float[] y) {
         // Shapes and scales appear in kernel names; the JIT state they stand for does not depend on them.
         String kernelKind = form.getClass().getName() + " " + form.kernel().replaceAll("[0-9.]+", "#");
-        long budget = WARM_KERNELS.add(kernelKind) ? FIRST_WARMUP_NANOS : WARMUP_NANOS;
+        boolean first = WARM_KERNELS.add(kernelKind);
+        long budget = first ? FIRST_WARMUP_NANOS : WARMUP_NANOS;
+        long cap = first ? FIRST_WARMUP_CAP_NANOS : WARMUP_CAP_NANOS;
         long start = System.nanoTime();
-        long lastCall = Long.MAX_VALUE;
-        int calls = 0;
-        while (calls < MIN_WARMUP_CALLS || System.nanoTime() - start < budget) {
-            long t0 = System.nanoTime();
-            form.multiply(x, 0, rows, y, 0);
-            lastCall = Math.min(lastCall, System.nanoTime() - t0);
-            calls++;
-        }
-        return (int) Math.max(1, Math.min(MAX_CALLS_PER_ROUND, ROUND_NANOS / Math.max(1, lastCall)));
+        long[] window = new long[WARMUP_WINDOW];
+        long previous = Long.MAX_VALUE;
+        long perCall;
+        boolean improving;
+        long elapsed;
+        do {
+            for (int k = 0; k < window.length; k++) {
+                long t0 = System.nanoTime();
+                form.multiply(x, 0, rows, y, 0);
+                window[k] = System.nanoTime() - t0;
+            }
+            Arrays.sort(window);
+            perCall = Math.max(1, window[window.length / 2]);
+            improving = perCall < 0.8 * previous;
+            previous = perCall;
+            elapsed = System.nanoTime() - start;
+        } while ((elapsed < budget || improving) && elapsed < cap);
+        return (int) Math.max(1, Math.min(MAX_CALLS_PER_ROUND, ROUND_NANOS / perCall));
     }
 
     private static double timeRound(LinearWeights form, float[] x, int rows, float[] y, int calls) {

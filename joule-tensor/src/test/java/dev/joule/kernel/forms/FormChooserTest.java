@@ -62,7 +62,7 @@ class FormChooserTest {
     void picksTheCandidateThatIsNotSlowedDown() {
         int out = 12, in = 20;
         DenseWeights dense = new DenseWeights(out, in, FormsTestData.random(1, out * in, 1));
-        Slowed slow = new Slowed(dense, 200_000);
+        Slowed slow = new Slowed(dense, 2_000_000);
         FormChooser.Choice first = FormChooser.fastest(List.of(slow, dense), 4);
         assertSame(dense, first.form(), first.reason());
         FormChooser.Choice second = FormChooser.fastest(List.of(dense, slow), 1);
@@ -79,7 +79,7 @@ class FormChooserTest {
     void takesRepresentativeInputs() {
         int out = 8, in = 16, rows = 2;
         DenseWeights dense = new DenseWeights(out, in, FormsTestData.random(2, out * in, 1));
-        FormChooser.Choice c = FormChooser.fastest(List.of(new Slowed(dense, 200_000), dense),
+        FormChooser.Choice c = FormChooser.fastest(List.of(new Slowed(dense, 2_000_000), dense),
                 FormsTestData.random(3, rows * in, 1), rows);
         assertSame(dense, c.form(), c.reason());
     }

@@ -128,6 +128,15 @@ class SkippingWeightsTest {
         assertEquals(one.effectiveMacs(), many.effectiveMacs());
     }
 
+    /** The public factory follows the dense kernels' choice, so -Djoule.kernels=scalar runs the scalar sums. */
+    @Test
+    void followsTheDenseKernelChoice() {
+        String kernel = SkippingWeights.of(new float[4], 2, 2, 0f).kernel();
+        boolean vector = dev.joule.kernel.Kernels.get().name().startsWith("vector");
+        assertEquals(vector, kernel.contains("row axpy vector"), kernel);
+        assertEquals(!vector, kernel.contains("row axpy scalar"), kernel);
+    }
+
     @Test
     void nanInputsReachTheOutputsAndBadThresholdsAreRejected() {
         SkippingWeights form = SkippingWeights.of(new float[] {1, 2, 3, 4}, 2, 2, 0f);
