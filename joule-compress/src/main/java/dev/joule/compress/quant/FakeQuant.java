@@ -48,18 +48,21 @@ public final class FakeQuant {
         return straightThrough(x, Tensor.of(deq, s));
     }
 
-    /** Static int8 activations with one scale; values beyond {@code ±127 · scale} clip and get no gradient. */
+    /**
+     * Static int8 activations with one scale, exactly as {@link Int8Activations#quantizeWithScale}; values
+     * beyond {@code ±127 · scale} clip and get no gradient.
+     */
     public static Var int8ActivationsStatic(Var x, float scale) {
+        int[] s = x.shape();
+        int in = s[s.length - 1];
+        int rows = x.value().size() / Math.max(1, in);
         float[] v = x.value().toArray();
-        float[] deq = new float[v.length];
+        float[] deq = new Int8Activations(rows, in).quantizeWithScale(v, 0, scale).dequantize();
         boolean[] inside = new boolean[v.length];
         for (int i = 0; i < v.length; i++) {
-            byte q = StaticActivations.code(v[i], scale);
-            deq[i] = scale * q;
-            inside[i] = Math.abs(Math.rint(v[i] / scale)) <= StaticActivations.MAX_CODE;
+            inside[i] = StaticActivations.inside(v[i], scale);
         }
-        Tensor out = Tensor.of(deq, x.shape());
-        return Var.op(out, g -> {
+        return Var.op(Tensor.of(deq, s), g -> {
             if (!x.requiresGrad()) {
                 return;
             }
@@ -69,7 +72,7 @@ public final class FakeQuant {
                     gd[i] = 0f;
                 }
             }
-            x.accumulateGrad(Tensor.of(gd, x.shape()));
+            x.accumulateGrad(Tensor.of(gd, s));
         }, x);
     }
 
