@@ -9,10 +9,10 @@ import java.util.SplittableRandom;
  * Every fourth image also lights a second class's columns at 60 % brightness, so confidence varies between
  * inputs and thresholds have something to separate.
  */
-final class SyntheticImages {
+public final class SyntheticImages {
     private SyntheticImages() {}
 
-    static LabeledImages make(int count, long seed) {
+    public static LabeledImages make(int count, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         byte[] pixels = new byte[count * 28 * 28];
         byte[] labels = new byte[count];
