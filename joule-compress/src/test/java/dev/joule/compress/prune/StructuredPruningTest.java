@@ -2,7 +2,6 @@ package dev.joule.compress.prune;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,7 +17,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -213,6 +211,5 @@ class StructuredPruningTest {
         mlp.namedParameters().get("fc1.weight").value().data()[dropped * 784] = 1f;
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> ShrunkForms.attach(mlp, r.plan()));
         assertTrue(e.getMessage().contains("fc1.weight"), e.getMessage());
-        assertNotNull(IntStream.of(r.prunedUnits().get("fc1")));
     }
 }
