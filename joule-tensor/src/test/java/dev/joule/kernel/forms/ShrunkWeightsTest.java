@@ -94,6 +94,18 @@ class ShrunkWeightsTest {
     }
 
     @Test
+    void countsTheSmallProductOnly() {
+        int out = 20, in = 30, rows = 3;
+        int[] kr = IntStream.range(0, out).filter(i -> i % 3 != 0).toArray();
+        int[] kc = IntStream.range(0, in).filter(i -> i % 2 == 0).toArray();
+        ShrunkWeights form = ShrunkWeights.of(FormsTestData.random(1, out * in, 1), out, in, kr, kc);
+        try (dev.joule.tensor.OpCounter.Region r = dev.joule.tensor.OpCounter.open()) {
+            form.multiply(new float[rows * in], 0, rows, new float[rows * out], 0);
+            assertEquals((long) rows * kr.length * kc.length, r.macs());
+        }
+    }
+
+    @Test
     void nothingKeptGivesZeros() {
         ShrunkWeights form = ShrunkWeights.of(new float[12], 3, 4, new int[0], new int[] {1, 2});
         assertArrayEquals(new float[6], FormsTestData.run(form, FormsTestData.random(1, 8, 1), 2), 0f);
