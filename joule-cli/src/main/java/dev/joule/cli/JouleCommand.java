@@ -24,7 +24,9 @@ import picocli.CommandLine.Spec;
             EmbedCommand.class,
             BenchEmbedCommand.class,
             ExportCommand.class,
+            CompressCommand.class,
             GateCommand.class,
+            DistillCommand.class,
         })
 public final class JouleCommand implements Runnable {
     @Spec
