@@ -55,6 +55,25 @@ public final class NeuronGroups {
         return groups;
     }
 
+    /**
+     * The groups of {@code model} whose unit kind is one of {@code kinds} ({@code "neuron"}, {@code "channel"},
+     * {@code "head"}, {@code "hidden unit"}): e.g. only the feed-forward channels of a Transformer, keeping every head.
+     */
+    public static List<NeuronGroup> of(Model model, String... kinds) {
+        List<String> wanted = Arrays.asList(kinds);
+        List<NeuronGroup> out = new ArrayList<>();
+        for (NeuronGroup g : of(model)) {
+            if (wanted.contains(g.kind())) {
+                out.add(g);
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("no unit group of kind " + wanted + " in " + model.getClass().getSimpleName()
+                    + "; its kinds are " + of(model).stream().map(NeuronGroup::kind).distinct().toList());
+        }
+        return out;
+    }
+
     private static List<NeuronGroup> transformer(ModelConfig c) {
         int headWidth = c.dModel() / c.heads();
         List<NeuronGroup> groups = new ArrayList<>();

@@ -11,6 +11,8 @@ import dev.joule.compress.prune.NeuronGroup.Axis;
 import dev.joule.compress.prune.NeuronGroup.Span;
 import dev.joule.models.ModelConfig;
 import dev.joule.models.ModelRegistry;
+import dev.joule.models.rnn.RecurrentNetwork;
+import dev.joule.models.rnn.RecurrentState;
 import dev.joule.nn.Model;
 import dev.joule.tensor.Tensor;
 import java.util.Arrays;
@@ -114,6 +116,52 @@ class StructuredPruningTest {
             }
         }
         assertClose(masked, infer(model, x), 1e-6, c.architecture() + " " + c.task() + " with noisy dead rows");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("recurrentTokenConfigs")
+    void streamingStepsWithShrunkFormsMatchTheMaskedDenseSteps(ModelConfig c) {
+        RecurrentNetwork model = (RecurrentNetwork) ModelRegistry.create(c, SEED);
+        StructuredPruning.Result r = StructuredPruning.prune(model, 0.4);
+        Tensor ids = input(c);
+        float[] dense = steps(model, ids);
+        ShrunkForms.attach(model, r.plan());
+        assertClose(dense, steps(model, ids), 1e-5, c.architecture() + " step by step");
+    }
+
+    static List<ModelConfig> recurrentTokenConfigs() {
+        return List.of(tokens("lstm"), tokens("gru"), tokens("mingru"));
+    }
+
+    /** Every step's logits, concatenated. */
+    private static float[] steps(RecurrentNetwork model, Tensor ids) {
+        int batch = ids.dim(0);
+        int time = ids.dim(1);
+        float[] out = new float[0];
+        try (NoGrad g = NoGrad.enter()) {
+            RecurrentState state = model.initialState(batch);
+            for (int t = 0; t < time; t++) {
+                float[] col = new float[batch];
+                for (int b = 0; b < batch; b++) {
+                    col[b] = ids.get(b, t);
+                }
+                float[] logits = model.step(state, Tensor.of(col, batch)).value().toArray();
+                float[] grown = Arrays.copyOf(out, out.length + logits.length);
+                System.arraycopy(logits, 0, grown, out.length, logits.length);
+                out = grown;
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void groupsCanBeChosenByKindSoATransformerKeepsEveryHead() {
+        Model t = ModelRegistry.create(ModelConfig.fashionMnist("transformer"), SEED);
+        List<NeuronGroup> channels = NeuronGroups.of(t, "channel");
+        assertEquals(List.of("blocks.0.ff", "blocks.1.ff"), channels.stream().map(NeuronGroup::name).toList());
+        StructuredPruning.Result r = StructuredPruning.prune(t, channels, 0.5);
+        assertTrue(r.plan().layers().keySet().stream().noneMatch(n -> n.contains("attn")), r.plan().toString());
+        assertThrows(IllegalArgumentException.class, () -> NeuronGroups.of(t, "hidden unit"));
     }
 
     @Test
