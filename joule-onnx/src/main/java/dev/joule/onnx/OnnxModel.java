@@ -4,6 +4,8 @@ import dev.joule.onnx.graph.Executor;
 import dev.joule.onnx.graph.Graph;
 import dev.joule.onnx.graph.GraphInput;
 import dev.joule.onnx.graph.GraphLoader;
+import dev.joule.onnx.graph.LinearSite;
+import dev.joule.kernel.forms.LinearWeights;
 import dev.joule.onnx.graph.Node;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * An ONNX model loaded onto Joule's engine.
@@ -29,8 +32,41 @@ public final class OnnxModel {
     private final String source;
 
     private OnnxModel(Graph graph, String source) {
-        this.executor = new Executor(graph);
+        this(new Executor(graph), source);
+    }
+
+    private OnnxModel(Executor executor, String source) {
+        this.executor = executor;
         this.source = source;
+    }
+
+    /**
+     * A model on {@code graph} (e.g. {@link #graph()} of another, rewritten) whose constant-weight linear
+     * layers run the forms {@code formFactory} makes (null for a layer: the plain f32 gemm). The
+     * graph's constants are shared, not copied.
+     */
+    public static OnnxModel of(Graph graph, String source, Function<LinearSite, LinearWeights> formFactory) {
+        return new OnnxModel(new Executor(graph, formFactory), source);
+    }
+
+    /** This model's graph with other forms on its linear layers (see {@link #of}). */
+    public OnnxModel withForms(Function<LinearSite, LinearWeights> formFactory) {
+        return of(graph(), source, formFactory);
+    }
+
+    /** The loaded graph: checked, folded, fused. */
+    public Graph graph() {
+        return executor.graph();
+    }
+
+    /** The constant-weight linear layers, in graph order. */
+    public List<LinearSite> linearSites() {
+        return Executor.linearSites(executor.graph());
+    }
+
+    /** The form each linear layer runs, by node name (empty when none is attached). */
+    public Map<String, LinearWeights> forms() {
+        return executor.forms();
     }
 
     public static OnnxModel load(Path file) {

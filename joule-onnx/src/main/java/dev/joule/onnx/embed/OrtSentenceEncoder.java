@@ -17,9 +17,16 @@ public final class OrtSentenceEncoder implements SentenceEncoder {
     private final OrtSession session;
     private final SentenceTokenizer tokenizer;
     private final int dimension;
+    private final String name;
 
     /** {@code threads} sets ONNX Runtime's intra-op pool; inter-op is 1 (the graph is a chain). */
     public OrtSentenceEncoder(byte[] model, SentenceTokenizer tokenizer, int dimension, int threads) {
+        this(model, tokenizer, dimension, threads, "onnxruntime");
+    }
+
+    /** As above, labelled {@code name} in tables ("onnxruntime int8"). */
+    public OrtSentenceEncoder(byte[] model, SentenceTokenizer tokenizer, int dimension, int threads, String name) {
+        this.name = name;
         this.env = OrtEnvironment.getEnvironment();
         this.tokenizer = tokenizer;
         this.dimension = dimension;
@@ -64,7 +71,7 @@ public final class OrtSentenceEncoder implements SentenceEncoder {
 
     @Override
     public String name() {
-        return "onnxruntime";
+        return name;
     }
 
     @Override

@@ -5,6 +5,8 @@ import dev.joule.autograd.Ops;
 import dev.joule.autograd.Var;
 import dev.joule.kernel.Kernels;
 import dev.joule.kernel.Parallel;
+import dev.joule.kernel.forms.LinearWeights;
+import dev.joule.kernel.forms.PackedDenseWeights;
 import dev.joule.onnx.FloatValue;
 import dev.joule.onnx.Value;
 import dev.joule.onnx.graph.Node;
@@ -51,6 +53,43 @@ public final class FusedOps {
             System.arraycopy(b.data(), b.offset(), c, r * n, n);
         }
         Kernels.get().gemm(false, false, rows, n, k, x.data(), x.offset(), k, w.data(), w.offset(), n, 1f, c, 0, n);
+        int[] shape = x.shape();
+        shape[shape.length - 1] = n;
+        return Args.one(Args.floatValue(c, shape));
+    }
+
+    /**
+     * {@code joule.Linear} running {@code form} instead of the f32 weight input (which must still be
+     * there: it names the layer). A pre-packed f32 form adds onto the bias in the gemm, as {@link #linear}
+     * does; other forms write the product, then the bias is added.
+     */
+    public static Operator linearWith(LinearWeights form) {
+        return (node, in) -> linearForm(node, in, form);
+    }
+
+    private static Value[] linearForm(Node node, Value[] in, LinearWeights form) {
+        Tensor x = Args.floats(node, in, 0);
+        Tensor b = Args.floats(node, in, 2);
+        int k = form.inFeatures();
+        int n = form.outFeatures();
+        if (x.rank() < 1 || x.cols() != k || b.size() != n) {
+            throw node.error("input " + Arrays.toString(x.shape()) + " and bias " + Arrays.toString(b.shape())
+                    + " do not match the layer's form [out " + n + ", in " + k + "] (" + form.format() + ")");
+        }
+        int rows = x.rows();
+        float[] c = new float[rows * n];
+        if (form instanceof PackedDenseWeights packed) {
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(b.data(), b.offset(), c, r * n, n);
+            }
+            packed.multiplyAdd(x.data(), x.offset(), rows, 1f, c, 0);
+        } else {
+            form.multiply(x.data(), x.offset(), rows, c, 0);
+            Kernels kern = Kernels.get();
+            for (int r = 0; r < rows; r++) {
+                kern.add(c, r * n, b.data(), b.offset(), c, r * n, n);
+            }
+        }
         int[] shape = x.shape();
         shape[shape.length - 1] = n;
         return Args.one(Args.floatValue(c, shape));
