@@ -17,7 +17,7 @@ import java.util.Map;
  * <ul>
  *   <li>{@link #MIN_MAX}: {@code t = max |x|} (nothing clips).</li>
  *   <li>{@link #percentile(double)}: {@code t} = the p-th percentile of |x| (ORT's symmetric rule; p = 99.99 is typical).</li>
- *   <li>{@link #MSE}: {@code t = α · max|x|} for the α in {1.00, 0.99, ..., 0.30} that minimises
+ *   <li>{@link #MSE}: {@code t = α · max|x|} for the α in {1.00, 0.99, ..., 0.01} that minimises
  *       {@code Σ (x − x̂)²} over the sample, x̂ quantized and clipped exactly as the kernel does.</li>
  * </ul>
  * Weight clipping (per output channel, MSE-optimal) is in {@link WeightClipping}.
@@ -110,7 +110,7 @@ public final class Calibration {
     private static float mseThreshold(float[] abs, float absMax) {
         float best = absMax;
         double bestErr = Double.POSITIVE_INFINITY;
-        for (int step = 100; step >= 30; step--) {
+        for (int step = 100; step >= 1; step--) {
             float t = absMax * step / 100f;
             float s = t / StaticActivations.MAX_CODE;
             if (!(s > 0)) {
