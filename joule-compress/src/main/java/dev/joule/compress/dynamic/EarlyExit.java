@@ -1,17 +1,10 @@
 package dev.joule.compress.dynamic;
 
-import dev.joule.autograd.NoGrad;
-import dev.joule.data.Batch;
 import dev.joule.data.Dataset;
-import dev.joule.energy.track.EnergyReport;
 import dev.joule.energy.track.EnergyRun;
 import dev.joule.energy.track.EnergyTracker;
-import dev.joule.energy.track.EnergyWindow;
 import dev.joule.models.TransformerClassifier;
 import dev.joule.nn.Model;
-import dev.joule.tensor.OpCounter;
-import dev.joule.tensor.Tensor;
-import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,10 +90,10 @@ public final class EarlyExit {
         model.setTraining(false);
         Model full = model.backbone();
         Dataset warm = new DatasetSplit(test, 0, Math.min(WARMUP_INPUTS, test.size()));
-        pass(full, warm, batch);
-        pass(model, warm, batch);
-        Totals f = new Totals("full");
-        Totals e = new Totals("early-exit");
+        VariantWindows.pass(full, warm, batch);
+        VariantWindows.pass(model, warm, batch);
+        VariantWindows f = new VariantWindows("full");
+        VariantWindows e = new VariantWindows("early-exit");
         model.resetCounts();
         for (int p = 0; p < passes; p++) {
             f.add(run, full, test, batch, p);
@@ -115,68 +108,8 @@ public final class EarlyExit {
         for (int i = 0; i < left.length; i++) {
             fractions[i] = (double) left[i] / n;
         }
-        EarlyExitReport.Side fullSide = f.side(model.backbone().macsPerInference());
-        EarlyExitReport.Side earlySide = e.side(model.effectiveMacsPerInference());
+        MeasuredVariant fullSide = f.result(model.backbone().macsPerInference());
+        MeasuredVariant earlySide = e.result(model.effectiveMacsPerInference());
         return new EarlyExitReport(fullSide, earlySide, model.thresholds(), fractions, model.calibration());
-    }
-
-    /** One pass over {@code data} in order; returns the number of correct predictions. */
-    private static long pass(Model net, Dataset data, int batch) {
-        long correct = 0;
-        try (NoGrad g = NoGrad.enter()) {
-            for (int from = 0; from < data.size(); from += batch) {
-                Batch b = data.range(from, Math.min(data.size(), from + batch));
-                Tensor logits = net.forward(b.inputs()).value();
-                Tensor pred = dev.joule.autograd.Ops.argmax(logits, 1);
-                for (int r = 0; r < b.size(); r++) {
-                    correct += (int) pred.data()[pred.offset() + r] == b.targets()[r] ? 1 : 0;
-                }
-            }
-        }
-        return correct;
-    }
-
-    /** One variant's windows summed. */
-    private static final class Totals {
-        final String name;
-        long inferences;
-        long correct;
-        long firstPassInferences;
-        long macs;
-        long wallNanos;
-        double joules;
-        double cpuSeconds;
-        final TreeSet<String> sources = new TreeSet<>();
-        boolean estimate;
-
-        Totals(String name) {
-            this.name = name;
-        }
-
-        void add(EnergyRun run, Model net, Dataset data, int batch, int passIndex) {
-            EnergyReport r;
-            long c;
-            try (EnergyWindow w = run.window(name + "-" + (passIndex + 1)); OpCounter.Region ops = OpCounter.open()) {
-                c = pass(net, data, batch);
-                macs += ops.macs();
-                r = w.end();
-            }
-            if (passIndex == 0) {
-                correct = c;
-                firstPassInferences = data.size();
-            }
-            inferences += data.size();
-            wallNanos += r.durationNanos();
-            joules += r.totalJoules();
-            cpuSeconds += r.cpuSeconds();
-            sources.add(r.totalSources());
-            estimate |= r.anyEstimate();
-        }
-
-        EarlyExitReport.Side side(double analyticMacs) {
-            return new EarlyExitReport.Side(name, (double) correct / firstPassInferences, analyticMacs,
-                    (double) macs / inferences, wallNanos / 1e3 / inferences, cpuSeconds * 1e6 / inferences,
-                    joules / inferences, String.join("+", sources), estimate, inferences);
-        }
     }
 }

@@ -13,21 +13,8 @@ import java.util.Locale;
  * @param exitFractions fraction of test inputs leaving after each block (the last entry ran the whole network)
  * @param calibration   the held-out (training-set) calibration behind the thresholds, or null
  */
-public record EarlyExitReport(Side full, Side early, float[] thresholds, double[] exitFractions,
+public record EarlyExitReport(MeasuredVariant full, MeasuredVariant early, float[] thresholds, double[] exitFractions,
         ExitCalibration.Result calibration) {
-
-    /**
-     * One variant's figures, per input.
-     *
-     * @param macsPerInput        analytic MACs per input (for early exit: the mean over the depths the inputs left at)
-     * @param countedMacsPerInput MACs the kernels counted in the measured windows, per input
-     * @param wallMicrosPerInput  wall time of the measured windows per input (batched)
-     * @param cpuMicrosPerInput   process CPU time per input, NaN when the meter does not know it
-     * @param energySource        the sources of the energy figure ({@code model-cpu-time} is an estimate from CPU time)
-     */
-    public record Side(String name, double accuracy, double macsPerInput, double countedMacsPerInput,
-            double wallMicrosPerInput, double cpuMicrosPerInput, double joulesPerInference, String energySource,
-            boolean estimate, long inferences) {}
 
     /** {@code 1 − J_early / J_full}: the share of energy per inference early exit saves. */
     public double energySaving() {
@@ -49,8 +36,8 @@ public record EarlyExitReport(Side full, Side early, float[] thresholds, double[
 
     public ObjectNode toJson() {
         ObjectNode o = Checkpoints.json().createObjectNode();
-        o.set("full", side(full));
-        o.set("earlyExit", side(early));
+        o.set("full", full.toJson());
+        o.set("earlyExit", early.toJson());
         ArrayNode t = o.putArray("thresholds");
         for (float x : thresholds) {
             t.add(x);
@@ -69,25 +56,12 @@ public record EarlyExitReport(Side full, Side early, float[] thresholds, double[
         return o;
     }
 
-    private static ObjectNode side(Side s) {
-        ObjectNode o = Checkpoints.json().createObjectNode();
-        o.put("accuracy", s.accuracy()).put("macsPerInput", s.macsPerInput()).put("countedMacsPerInput", s.countedMacsPerInput())
-                .put("wallMicrosPerInput", s.wallMicrosPerInput()).put("cpuMicrosPerInput", s.cpuMicrosPerInput())
-                .put("joulesPerInference", s.joulesPerInference()).put("energySource", s.energySource())
-                .put("estimate", s.estimate()).put("inferences", s.inferences());
-        return o;
-    }
-
     /** A small table for people: the two variants side by side, then the exit fractions and the savings. */
     public List<String> describe() {
         List<String> lines = new ArrayList<>();
-        lines.add(String.format(Locale.ROOT, "%-11s %9s %12s %12s %12s %14s  %s", "variant", "accuracy", "MACs/input",
-                "wall us/in", "cpu us/in", "J/inference", "energy source"));
-        for (Side s : List.of(full, early)) {
-            lines.add(String.format(Locale.ROOT, "%-11s %8.2f%% %12.0f %12.1f %12.1f %14.3e  %s%s", s.name(),
-                    100 * s.accuracy(), s.macsPerInput(), s.wallMicrosPerInput(), s.cpuMicrosPerInput(),
-                    s.joulesPerInference(), s.energySource(), s.estimate() ? " (estimate)" : " (measured)"));
-        }
+        lines.add(MeasuredVariant.HEADER);
+        lines.add(full.row());
+        lines.add(early.row());
         StringBuilder f = new StringBuilder("left after block:");
         for (int i = 0; i < exitFractions.length; i++) {
             f.append(String.format(Locale.ROOT, " %d: %.1f%%", i + 1, 100 * exitFractions[i]));
