@@ -49,6 +49,12 @@ final class BenchEmbedCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
 
+    @Option(names = "--variants", paramLabel = "V", split = ",",
+            description = "Joule variants to compare with ONNX Runtime's f32 and -q int8 models: f32, f32-unpacked, int8 (W8A8),"
+                    + " int8-weight, int4-weight, prunedP (P %% of FFN channels), joined by '+' (int8-weight+pruned25);"
+                    + " adds fidelity to Joule f32 (cosine, top-10 retrieval agreement).")
+    List<String> variants;
+
     @Override
     public Integer call() throws IOException {
         if (sentences < 1 || threads < 1 || batches.stream().anyMatch(b -> b < 1)) {
@@ -60,6 +66,9 @@ final class BenchEmbedCommand implements Callable<Integer> {
                     + ", need " + sentences + "; install them with: apt-get install fortunes");
         }
         Parallel.setThreads(threads);
+        if (variants != null && !variants.isEmpty()) {
+            return runVariants(text);
+        }
         List<EmbedThroughput> results = new ArrayList<>();
         List<EnergyReport> energy = new ArrayList<>();
         List<MemorySampler.Peak> memory = new ArrayList<>();
@@ -100,6 +109,28 @@ final class BenchEmbedCommand implements Callable<Integer> {
                     + "(ONNX Runtime's native arena included); process peak RSS (VmHWM, or a higher sample): %.0f MB%n",
                     MemorySampler.processPeakRssBytes(memory) / 1e6);
             out.printf(Locale.ROOT, "cosine joule vs onnxruntime: mean %.7f, min %.7f%n", cosine[1], cosine[0]);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private Integer runVariants(List<String> text) throws IOException {
+        for (String v : variants) {
+            try {
+                dev.joule.onnx.compress.EncoderVariant.parse(v);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+        }
+        BenchEmbedVariants b;
+        try (EnergyRun run = EnergyTracker.start("bench-embed", TrackerConfig.defaults())) {
+            b = BenchEmbedVariants.run(run, variants, text, batches, threads);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            b.printJson(out, sentences, threads);
+        } else {
+            b.printTable(out, sentences, threads);
         }
         out.flush();
         return 0;

@@ -37,4 +37,32 @@ class BenchEmbedCommandTest {
             }
         }
     }
+
+    @Test
+    void variantsRunBesideBothOnnxRuntimeModelsWithFidelity() throws Exception {
+        assumeTrue(Files.isDirectory(FortuneSentences.DIR), "fortunes package not installed");
+        CliRun run = CliRun.of("bench-embed", "--sentences", "12", "--batch", "4", "--threads", "1",
+                "--variants", "int8-weight", "--json");
+        assertEquals(0, run.exitCode(), run::toString);
+        JsonNode runs = new ObjectMapper().readTree(run.out()).get("runs");
+        assertEquals(4, runs.size(), runs::toString);
+        assertEquals("joule f32", runs.get(0).get("engine").asText());
+        assertEquals("joule int8-weight", runs.get(1).get("engine").asText());
+        assertEquals("onnxruntime", runs.get(2).get("engine").asText());
+        assertEquals("onnxruntime int8", runs.get(3).get("engine").asText());
+        assertEquals(1.0, runs.get(0).get("cosineMean").asDouble(), 1e-9);
+        assertTrue(runs.get(1).get("cosineMin").asDouble() > 0.99, runs::toString);
+        assertTrue(runs.get(2).get("cosineMin").asDouble() >= 0.9999, runs::toString);
+        assertTrue(runs.get(3).get("cosineMin").asDouble() > 0.9, runs::toString);
+        assertEquals(1.0, runs.get(3).get("cpuRelativeToOrtInt8").asDouble(), 1e-9);
+        // int8 codes plus per-channel scales: about a quarter of the f32 packed panels.
+        assertTrue(runs.get(1).get("weightBytes").asLong() * 3 < runs.get(0).get("weightBytes").asLong(), runs::toString);
+    }
+
+    @Test
+    void unknownVariantIsAUsageError() {
+        CliRun run = CliRun.of("bench-embed", "--sentences", "2", "--variants", "int3");
+        assertEquals(2, run.exitCode(), run::toString);
+        assertTrue(run.err().contains("int8-weight"), run::toString);
+    }
 }
