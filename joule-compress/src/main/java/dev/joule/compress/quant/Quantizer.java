@@ -49,6 +49,10 @@ public final class Quantizer {
         public Options withMseWeightClipping(boolean on) {
             return new Options(scheme, activationScales, on, keepF32);
         }
+
+        public Options withActivationScales(Map<String, Float> scales) {
+            return new Options(scheme, scales, mseWeightClipping, keepF32);
+        }
     }
 
     private Quantizer() {}
@@ -61,7 +65,7 @@ public final class Quantizer {
             Calibration calibration, Iterable<Tensor> calibrationBatches) {
         Map<String, Float> scales = scheme == QuantScheme.W8A8_STATIC
                 ? calibration.activationScales(model, layers, calibrationBatches) : Map.of();
-        return quantize(layers, new Options(scheme, scales, false, Set.of()));
+        return quantize(layers, Options.of(scheme).withActivationScales(scales));
     }
 
     /** Quantizes every layer not in {@code options.keepF32()}; returns them in order. */
