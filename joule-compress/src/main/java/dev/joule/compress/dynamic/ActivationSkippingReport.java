@@ -60,8 +60,8 @@ public record ActivationSkippingReport(MeasuredVariant dense, MeasuredVariant sk
             lines.add(String.format(Locale.ROOT, "%-28s %9.1f%% %9.1f%% %9s %14d %14.0f", l.name(), 100 * l.zeroFraction(),
                     100 * l.skippableFraction(), l.skipping() ? "yes" : "no", l.denseMacsPerRow(), l.effectiveMacsPerRow()));
         }
-        lines.add(String.format(Locale.ROOT, "activation skipping (|x| <= %s skipped): accuracy %+.2f points, MACs -%.1f%%, J/inference -%.1f%%",
-                threshold, -accuracyDropPoints(), 100 * macsSaving(), 100 * energySaving()));
+        lines.add(String.format(Locale.ROOT, "activation skipping (|x| <= %s skipped): accuracy %+.2f points, MACs %+.1f%%, J/inference %+.1f%%",
+                threshold, -accuracyDropPoints(), -100 * macsSaving(), -100 * energySaving()));
         return lines;
     }
 }

@@ -67,8 +67,8 @@ public record EarlyExitReport(MeasuredVariant full, MeasuredVariant early, float
             f.append(String.format(Locale.ROOT, " %d: %.1f%%", i + 1, 100 * exitFractions[i]));
         }
         lines.add(f.toString());
-        lines.add(String.format(Locale.ROOT, "early exit: accuracy %+.2f points, MACs -%.1f%%, wall time -%.1f%%, J/inference -%.1f%%",
-                -accuracyDropPoints(), 100 * macsSaving(), 100 * timeSaving(), 100 * energySaving()));
+        lines.add(String.format(Locale.ROOT, "early exit: accuracy %+.2f points, MACs %+.1f%%, wall time %+.1f%%, J/inference %+.1f%%",
+                -accuracyDropPoints(), -100 * macsSaving(), -100 * timeSaving(), -100 * energySaving()));
         if (calibration != null) {
             lines.add(String.format(Locale.ROOT, "thresholds calibrated on %d held-out training images for a budget of %.2f points"
                     + " (there: full %.2f%%, early %.2f%%)", calibration.heldOut(), calibration.budgetPoints(),
