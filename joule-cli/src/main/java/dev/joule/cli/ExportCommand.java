@@ -5,6 +5,7 @@ import dev.joule.checkpoint.AtomicFiles;
 import dev.joule.checkpoint.Checkpoints;
 import dev.joule.nn.Init;
 import dev.joule.onnx.export.ExportCheck;
+import dev.joule.onnx.export.Int8WeightForms;
 import dev.joule.onnx.export.OnnxExporter;
 import dev.joule.onnx.proto.OnnxProto.ModelProto;
 import dev.joule.tensor.Tensor;
@@ -13,6 +14,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -22,7 +24,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code joule export}: a checkpoint's model as an ONNX file (f32). Before the file is written, ONNX
+ * {@code joule export}: a checkpoint's model as an ONNX file (f32, or {@code --int8}: int8 weights as QDQ). Before the file is written, ONNX
  * Runtime runs it on random inputs beside Joule; a disagreement beyond the tolerance is an error and
  * nothing is written.
  */
@@ -48,12 +50,17 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object with the results on stdout, nothing else.")
     boolean json;
 
+    @Option(names = "--int8", description = "Write the linear layers' weights as int8 per output channel with DequantizeLinear (QDQ);"
+            + " the check then compares with Joule's int8 weight-only inference.")
+    boolean int8;
+
     @Override
     public Integer call() {
         LoadedCheckpoint loaded = LoadedCheckpoint.load(checkpoint);
-        ModelProto proto = OnnxExporter.export(loaded.model(), loaded.config());
+        ModelProto proto = OnnxExporter.export(loaded.model(), loaded.config(),
+                int8 ? OnnxExporter.Weights.INT8_QDQ : OnnxExporter.Weights.F32);
         byte[] bytes = proto.toByteArray();
-        ExportCheck.Agreement agreement = noCheck ? null : check(loaded, bytes);
+        ExportCheck.Agreement agreement = noCheck ? null : check(loaded, proto);
         write(bytes);
         PrintWriter pw = spec.commandLine().getOut();
         String arch = loaded.config().architecture();
@@ -64,6 +71,7 @@ final class ExportCommand implements Callable<Integer> {
             o.put("out", out.toAbsolutePath().toString()).put("model", arch).put("task", loaded.config().task());
             o.put("parameters", params).put("bytes", bytes.length).put("opset", OnnxExporter.OPSET);
             o.put("irVersion", OnnxExporter.IR_VERSION).put("nodes", proto.getGraph().getNodeCount());
+            o.put("weights", int8 ? "int8-qdq" : "f32");
             o.put("input", proto.getGraph().getInput(0).getName()).put("output", proto.getGraph().getOutput(0).getName());
             if (agreement != null) {
                 o.putObject("onnxruntime").put("samples", agreement.rows()).put("maxAbsDiff", agreement.maxAbsDiff())
@@ -71,23 +79,32 @@ final class ExportCommand implements Callable<Integer> {
             }
             pw.println(o.toString());
         } else {
-            pw.printf(Locale.ROOT, "%s (%s, %,d parameters) -> %s: %,d bytes, %d nodes, opset %d, input '%s', output '%s'%n",
-                    arch, loaded.config().task(), params, out, bytes.length, proto.getGraph().getNodeCount(),
+            pw.printf(Locale.ROOT, "%s (%s, %,d parameters) -> %s: %s weights, %,d bytes, %d nodes, opset %d, input '%s', output '%s'%n",
+                    arch, loaded.config().task(), params, out, int8 ? "int8 QDQ" : "f32", bytes.length, proto.getGraph().getNodeCount(),
                     OnnxExporter.OPSET, proto.getGraph().getInput(0).getName(), proto.getGraph().getOutput(0).getName());
             if (agreement != null) {
-                pw.printf(Locale.ROOT, "ONNX Runtime agrees with Joule on %d random inputs: max |diff| %.2g, min cosine %.7f%n",
-                        agreement.rows(), agreement.maxAbsDiff(), agreement.minCosine());
+                pw.printf(Locale.ROOT, "ONNX Runtime agrees with Joule%s on %d random inputs: max |diff| %.2g, min cosine %.7f%n",
+                        int8 ? " (int8 weight-only)" : "", agreement.rows(), agreement.maxAbsDiff(), agreement.minCosine());
             }
         }
         pw.flush();
         return 0;
     }
 
-    /** Random images of the checkpoint's input shape through both engines; refuses a file that disagrees. */
-    private static ExportCheck.Agreement check(LoadedCheckpoint loaded, byte[] bytes) {
+    /**
+     * Random images of the checkpoint's input shape through both engines; refuses a file that disagrees.
+     * For an int8 file Joule runs its int8 weight-only forms (the file's codes and scales) meanwhile.
+     */
+    private static ExportCheck.Agreement check(LoadedCheckpoint loaded, ModelProto proto) {
         Tensor input = Init.uniform(new SplittableRandom(0), 1f, CHECK_SAMPLES, loaded.config().seqLen(),
                 loaded.config().inputDim());
-        ExportCheck.Agreement a = ExportCheck.compare(loaded.model(), bytes, input);
+        List<String> forms = Int8WeightForms.attachWeightOnly(loaded.model(), proto);
+        ExportCheck.Agreement a;
+        try {
+            a = ExportCheck.compare(loaded.model(), proto.toByteArray(), input);
+        } finally {
+            Int8WeightForms.detach(loaded.model(), forms);
+        }
         if (!(a.maxAbsDiff() <= MAX_ABS_DIFF && a.minCosine() >= MIN_COSINE)) {
             throw new IllegalStateException(String.format(Locale.ROOT, "the exported model disagrees with Joule in ONNX "
                     + "Runtime (max |diff| %.3g > %.0e or min cosine %.6f < %.4f); nothing was written. Please report "

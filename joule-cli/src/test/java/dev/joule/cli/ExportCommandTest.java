@@ -70,6 +70,22 @@ class ExportCommandTest {
     }
 
     @Test
+    void int8ExportIsQdqAndAgreesWithJoulesInt8WeightOnlyInference() throws Exception {
+        Path ckpt = train("transformer", "--d-model", "16", "--heads", "2", "--layers", "1");
+        Path f32 = tmp.resolve("t32.onnx");
+        Path int8 = tmp.resolve("t8.onnx");
+        assertEquals(0, CliRun.of("export", "--checkpoint", ckpt.toString(), "--out", f32.toString(), "--json").exitCode());
+        CliRun export = CliRun.of("export", "--checkpoint", ckpt.toString(), "--out", int8.toString(), "--int8", "--json");
+        assertEquals(0, export.exitCode(), export.toString());
+        JsonNode j = JSON.readTree(export.out());
+        assertEquals("int8-qdq", j.get("weights").asText());
+        assertTrue(j.get("onnxruntime").get("maxAbsDiff").asDouble() <= 1e-4, j.toString());
+        assertTrue(j.get("onnxruntime").get("minCosine").asDouble() >= 0.9999, j.toString());
+        assertTrue(Files.size(int8) < Files.size(f32), Files.size(int8) + " vs " + Files.size(f32));
+        assertTrue(Float.isFinite(ortLogits(int8)[0]));
+    }
+
+    @Test
     void transformerCheckpointExportsWithTextSummary() throws Exception {
         Path ckpt = train("transformer", "--d-model", "16", "--heads", "2", "--layers", "1", "--ff-dim", "32");
         Path onnx = tmp.resolve("t.onnx");

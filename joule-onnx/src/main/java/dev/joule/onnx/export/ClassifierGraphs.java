@@ -32,8 +32,11 @@ final class ClassifierGraphs {
     private final Set<String> unused;
     private final String modelName;
     private final GraphBuilder g;
+    /** Linear weights as int8 initializers + DequantizeLinear (QDQ, per output channel) instead of f32. */
+    private final boolean int8;
 
-    private ClassifierGraphs(Map<String, Var> params, String modelName) {
+    private ClassifierGraphs(Map<String, Var> params, String modelName, boolean int8) {
+        this.int8 = int8;
         this.params = params;
         this.unused = new LinkedHashSet<>(params.keySet());
         this.modelName = modelName;
@@ -41,8 +44,8 @@ final class ClassifierGraphs {
     }
 
     /** {@code flatten → Gemm(fc1) → Relu → Gemm(fc2)}. */
-    static GraphProto mlp(ModelConfig cfg, Map<String, Var> params) {
-        ClassifierGraphs b = new ClassifierGraphs(params, "joule-mlp");
+    static GraphProto mlp(ModelConfig cfg, Map<String, Var> params, boolean int8) {
+        ClassifierGraphs b = new ClassifierGraphs(params, "joule-mlp", int8);
         b.g.input(INPUT, cfg.seqLen(), cfg.inputDim());
         String x = b.g.node("flatten", "Flatten", new AttributeProto[] {intAttr("axis", 1)}, INPUT);
         x = b.gemm("fc1", x);
@@ -55,8 +58,8 @@ final class ClassifierGraphs {
      * {@code [B, H, W]} → Reshape {@code [B, 1, H, W]} → (Conv 3×3 pad 1 → Relu → MaxPool 2) twice →
      * Flatten → Gemm(head). Joule's own loader has no Conv or MaxPool; ONNX Runtime runs it.
      */
-    static GraphProto cnn(ModelConfig cfg, Map<String, Var> params) {
-        ClassifierGraphs b = new ClassifierGraphs(params, "joule-cnn");
+    static GraphProto cnn(ModelConfig cfg, Map<String, Var> params, boolean int8) {
+        ClassifierGraphs b = new ClassifierGraphs(params, "joule-cnn", int8);
         b.g.input(INPUT, cfg.seqLen(), cfg.inputDim());
         String x = b.g.node("features", "Reshape", INPUT, b.g.int64s("image_shape", -1, 1, cfg.seqLen(), cfg.inputDim()));
         for (int conv : new int[] {0, 3}) {
@@ -75,8 +78,8 @@ final class ClassifierGraphs {
     }
 
     /** Embedding, learned positions, pre-norm blocks, final norm, mean over tokens, head. */
-    static GraphProto transformer(ModelConfig cfg, Map<String, Var> params) {
-        ClassifierGraphs b = new ClassifierGraphs(params, "joule-transformer");
+    static GraphProto transformer(ModelConfig cfg, Map<String, Var> params, boolean int8) {
+        ClassifierGraphs b = new ClassifierGraphs(params, "joule-transformer", int8);
         b.g.input(INPUT, cfg.seqLen(), cfg.inputDim());
         String h = b.linear("embed", INPUT);
         h = b.g.node("embed", "Add", h, b.param("pos"));
@@ -134,14 +137,15 @@ final class ClassifierGraphs {
     /** A Linear over the last axis of a rank-3 value: MatMul with the transposed weight, then the bias. */
     private String linear(String scope, String x) {
         Tensor w = take(scope + ".weight");
-        String y = g.node(scope, "MatMul", x, g.weightTransposed(scope + ".weight", w));
+        String weight = int8 ? g.int8Weight(scope, scope + ".weight", w, true) : g.weightTransposed(scope + ".weight", w);
+        String y = g.node(scope, "MatMul", x, weight);
         return g.node(scope, "Add", y, param(scope + ".bias"));
     }
 
     /** A Linear on {@code [B, in]}: one Gemm with {@code transB = 1}, the weight kept in PyTorch's layout. */
     private String gemm(String scope, String x) {
-        return g.node(scope, "Gemm", new AttributeProto[] {intAttr("transB", 1)},
-                x, param(scope + ".weight"), param(scope + ".bias"));
+        String weight = int8 ? g.int8Weight(scope, scope + ".weight", take(scope + ".weight"), false) : param(scope + ".weight");
+        return g.node(scope, "Gemm", new AttributeProto[] {intAttr("transB", 1)}, x, weight, param(scope + ".bias"));
     }
 
     private String param(String name) {

@@ -1,6 +1,7 @@
 package dev.joule.onnx.export;
 
 import com.google.protobuf.ByteString;
+import dev.joule.kernel.quant.Int8Matrix;
 import dev.joule.onnx.proto.OnnxProto.AttributeProto;
 import dev.joule.onnx.proto.OnnxProto.GraphProto;
 import dev.joule.onnx.proto.OnnxProto.NodeProto;
@@ -65,6 +66,40 @@ final class GraphBuilder {
             }
         }
         return weight(name, Tensor.of(t, cols, rows));
+    }
+
+    /** Suffixes of a QDQ weight's initializers: int8 codes, f32 scales, int8 zero points. */
+    static final String QUANTIZED = "_quantized";
+    static final String SCALE = "_scale";
+    static final String ZERO_POINT = "_zero_point";
+
+    /**
+     * {@code w [out, in]} quantized to int8 per output channel (Joule's weight-only scheme,
+     * {@link Int8Matrix#quantize}) and written as int8 codes, f32 scales and zero zero-points, followed by
+     * a DequantizeLinear node whose output is the f32 weight: {@code [out, in]} (axis 0, for Gemm with
+     * transB) or, when {@code transposed}, {@code [in, out]} (axis 1, the MatMul operand). Returns that output.
+     */
+    String int8Weight(String scope, String name, Tensor w, boolean transposed) {
+        int out = w.dim(0);
+        int in = w.dim(1);
+        Int8Matrix q = Int8Matrix.quantize(w.data(), w.offset(), out, in);
+        byte[] codes = q.codes();
+        if (transposed) {
+            byte[] t = new byte[codes.length];
+            for (int o = 0; o < out; o++) {
+                for (int i = 0; i < in; i++) {
+                    t[i * out + o] = codes[o * in + i];
+                }
+            }
+            codes = t;
+        }
+        graph.addInitializer(TensorProto.newBuilder().setName(name + QUANTIZED).setDataType(TensorProto.DataType.INT8_VALUE)
+                .addDims(transposed ? in : out).addDims(transposed ? out : in).setRawData(ByteString.copyFrom(codes)));
+        weight(name + SCALE, Tensor.of(q.scales().clone(), out));
+        graph.addInitializer(TensorProto.newBuilder().setName(name + ZERO_POINT).setDataType(TensorProto.DataType.INT8_VALUE)
+                .addDims(out).setRawData(ByteString.copyFrom(new byte[out])));
+        return node(scope, "DequantizeLinear", new AttributeProto[] {intAttr("axis", transposed ? 1 : 0)},
+                name + QUANTIZED, name + SCALE, name + ZERO_POINT);
     }
 
     /** A float scalar constant (rank 0) as an initializer. */

@@ -52,8 +52,34 @@ public final class OnnxExporter {
         throw unsupported(model);
     }
 
-    /** The ONNX model of {@code model} built from {@code cfg} (as a checkpoint stores it). */
+    /** How the linear layers' weights are written. */
+    public enum Weights {
+        /** f32 initializers. */
+        F32,
+        /**
+         * int8 per output channel (Joule's weight-only int8: symmetric, zero point 0) as int8 initializers
+         * followed by DequantizeLinear (QDQ); biases, norms, embeddings' positions and convolutions stay f32.
+         */
+        INT8_QDQ
+    }
+
+    /** The ONNX model of {@code model} built from {@code cfg} (as a checkpoint stores it), f32 weights. */
     public static ModelProto export(Model model, ModelConfig cfg) {
+        return export(model, cfg, Weights.F32);
+    }
+
+    /** The ONNX model of {@code model} (config read from the model, as {@link #export(Model)}) with {@code weights}. */
+    public static ModelProto export(Model model, Weights weights) {
+        ModelConfig cfg = model instanceof MlpModel m ? m.config() : model instanceof TransformerClassifier t ? t.config() : null;
+        if (cfg == null) {
+            return export(model);
+        }
+        return export(model, cfg, weights);
+    }
+
+    /** The ONNX model of {@code model} built from {@code cfg}, its linear weights written as {@code weights}. */
+    public static ModelProto export(Model model, ModelConfig cfg, Weights weights) {
+        boolean int8 = weights == Weights.INT8_QDQ;
         ModelConfig own = model instanceof MlpModel m ? m.config()
                 : model instanceof TransformerClassifier t ? t.config() : cfg;
         if (!own.equals(cfg)) {
@@ -62,16 +88,16 @@ public final class OnnxExporter {
         }
         GraphProto graph;
         if (model instanceof MlpModel) {
-            graph = ClassifierGraphs.mlp(cfg, model.namedParameters());
+            graph = ClassifierGraphs.mlp(cfg, model.namedParameters(), int8);
         } else if (model instanceof CnnModel) {
-            graph = ClassifierGraphs.cnn(cfg, model.namedParameters());
+            graph = ClassifierGraphs.cnn(cfg, model.namedParameters(), int8);
         } else if (model instanceof TransformerClassifier) {
             if (!"transformer".equals(cfg.architecture())) {
                 throw new OnnxException("cannot export model '" + cfg.architecture() + "': its TransformerClassifier "
                         + "mixes tokens with a non-dense attention kernel, and only dense attention is exported; "
                         + "export a 'transformer' checkpoint");
             }
-            graph = ClassifierGraphs.transformer(cfg, model.namedParameters());
+            graph = ClassifierGraphs.transformer(cfg, model.namedParameters(), int8);
         } else {
             throw unsupported(model);
         }
@@ -81,10 +107,12 @@ public final class OnnxExporter {
                 .setProducerVersion(producerVersion())
                 .setDomain("dev.joule")
                 .setModelVersion(1)
-                .setDocString("Joule " + cfg.architecture() + " for " + cfg.task() + " (f32, evaluation mode)")
+                .setDocString("Joule " + cfg.architecture() + " for " + cfg.task() + " (" + (int8 ? "int8 weights as QDQ" : "f32")
+                        + ", evaluation mode)")
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
                 .addMetadataProps(entry("joule.architecture", cfg.architecture()))
                 .addMetadataProps(entry("joule.task", cfg.task()))
+                .addMetadataProps(entry("joule.weights", int8 ? "int8-qdq-per-channel" : "f32"))
                 .setGraph(graph)
                 .build();
     }
