@@ -3,8 +3,11 @@ package dev.joule.compress.prune;
 import dev.joule.autograd.Var;
 import dev.joule.compress.prune.MagnitudePruning.Scope;
 import dev.joule.train.TrainingListener;
+import dev.joule.nn.Model;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.DoubleFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,12 +28,12 @@ public final class GradualPruning implements TrainingListener {
     private static final Logger LOG = LoggerFactory.getLogger(GradualPruning.class);
 
     private final Map<String, Var> weights;
+    private final DoubleFunction<PruningMasks> masksAt;
     private final double initialSparsity;
     private final double finalSparsity;
     private final long beginStep;
     private final long frequency;
     private final int pruningSteps;
-    private final Scope scope;
     private PruningMasks masks = PruningMasks.empty();
     private double currentSparsity;
 
@@ -44,6 +47,23 @@ public final class GradualPruning implements TrainingListener {
      */
     public GradualPruning(Map<String, Var> weights, double initialSparsity, double finalSparsity, long beginStep,
             long frequency, int pruningSteps, Scope scope) {
+        this(weights, s -> MagnitudePruning.unstructured(weights, s, scope), initialSparsity, finalSparsity, beginStep,
+                frequency, pruningSteps);
+    }
+
+    /**
+     * The same schedule over whole units: at each pruning step {@link StructuredPruning#prune} removes the fraction
+     * {@code s_t} of each group's units (already-removed units have norm 0, so they stay removed). Build the
+     * {@link ShrinkPlan} from {@link #masks()} after training.
+     */
+    public static GradualPruning structured(Model model, List<NeuronGroup> groups, double initialFraction,
+            double finalFraction, long beginStep, long frequency, int pruningSteps) {
+        return new GradualPruning(model.namedParameters(), s -> StructuredPruning.prune(model, groups, s).masks(),
+                initialFraction, finalFraction, beginStep, frequency, pruningSteps);
+    }
+
+    private GradualPruning(Map<String, Var> weights, DoubleFunction<PruningMasks> masksAt, double initialSparsity,
+            double finalSparsity, long beginStep, long frequency, int pruningSteps) {
         if (!(initialSparsity >= 0 && initialSparsity <= finalSparsity && finalSparsity < 1)) {
             throw new IllegalArgumentException("gradual pruning needs 0 <= initial <= final < 1, got " + initialSparsity
                     + " and " + finalSparsity);
@@ -58,7 +78,7 @@ public final class GradualPruning implements TrainingListener {
         this.beginStep = beginStep;
         this.frequency = frequency;
         this.pruningSteps = pruningSteps;
-        this.scope = scope;
+        this.masksAt = masksAt;
     }
 
     /** The cubic schedule at step {@code t}: {@code s_i} before {@code t0}, {@code s_f} after {@code t0 + n·Δt}. */
@@ -111,7 +131,7 @@ public final class GradualPruning implements TrainingListener {
 
     private void prune(long t) {
         currentSparsity = sparsityAt(t);
-        masks = MagnitudePruning.unstructured(weights, currentSparsity, scope);
+        masks = masksAt.apply(currentSparsity);
         masks.apply(weights);
         LOG.debug("gradual pruning at step {}: sparsity {}", t, currentSparsity);
     }

@@ -84,6 +84,44 @@ class GradualPruningTest {
         assertTrue(r.metrics().accuracy() > 0.5, "a 75 %-sparse toy MLP still beats chance (1/3): " + r.metrics());
     }
 
+    @Test
+    void structuredScheduleRemovesWholeUnitsMonotonicallyAndTheyStayRemoved() {
+        MlpModel model = new MlpModel(TinyTask.mlp(16), new SplittableRandom(4));
+        GradualPruning gradual = GradualPruning.structured(model, NeuronGroups.of(model), 0, 0.5, 1, 2, 4);
+        Map<String, Var> params = model.namedParameters();
+        List<List<Integer>> deadPerStep = new ArrayList<>();
+        TrainingListener record = new TrainingListener() {
+            @Override
+            public void onStep(StepEvent e) {
+                float[] fc2 = params.get("fc2.weight").value().toArray();
+                List<Integer> dead = new ArrayList<>();
+                for (int u = 0; u < 16; u++) {
+                    boolean zero = true;
+                    for (int c = 0; c < TinyTask.CLASSES; c++) {
+                        zero &= fc2[c * 16 + u] == 0f;
+                    }
+                    if (zero) {
+                        dead.add(u);
+                    }
+                }
+                deadPerStep.add(dead);
+            }
+        };
+        FineTune.of(model, new TinyTask(128, 1)).steps(12).learningRate(1e-2f).batchSize(32)
+                .listener(gradual).listener(record).run();
+        // fractions at steps 1, 3, 5, 7, 9: 0, 0.5(1 − 27/64), 0.5(1 − 1/8), 0.5(1 − 1/64), 0.5 → 0, 5, 7, 8, 8 units
+        int[] expected = {0, 0, 5, 5, 7, 7, 8, 8, 8, 8, 8, 8};
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], deadPerStep.get(i).size(), "dead units after step " + (i + 1));
+            if (i > 0) {
+                assertTrue(deadPerStep.get(i).containsAll(deadPerStep.get(i - 1)), "units stay removed");
+            }
+        }
+        ShrinkPlan plan = ShrinkPlan.fromMasks(gradual.masks(), params);
+        assertEquals(8, plan.layers().get("fc1.weight").keptRows().length);
+        assertEquals(8, plan.layers().get("fc2.weight").keptCols().length);
+    }
+
     private static int countZeros(float[] w) {
         int z = 0;
         for (float v : w) {
