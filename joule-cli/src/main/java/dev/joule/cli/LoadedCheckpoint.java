@@ -5,17 +5,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.joule.checkpoint.Checkpoint;
 import dev.joule.checkpoint.CheckpointException;
 import dev.joule.checkpoint.Checkpoints;
+import dev.joule.compress.io.CompressedCheckpoint;
 import dev.joule.models.ModelConfig;
 import dev.joule.models.ModelRegistry;
 import dev.joule.nn.Model;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Map;
 
 /** A checkpoint with its model rebuilt from config.json through the registry and its weights loaded. */
 record LoadedCheckpoint(Path dir, Checkpoint checkpoint, ModelConfig config, Model model) {
 
+    /** Loads a checkpoint written by {@code joule train}, or a compressed one written by {@code joule compress}. */
     static LoadedCheckpoint load(Path dir) {
+        if (CompressedCheckpoint.isCompressed(dir)) {
+            return loadCompressed(dir);
+        }
         Checkpoint ckpt;
         try {
             ckpt = Checkpoints.load(dir);
@@ -26,6 +32,23 @@ record LoadedCheckpoint(Path dir, Checkpoint checkpoint, ModelConfig config, Mod
         Model model = ModelRegistry.create(cfg, 0);
         Checkpoints.loadInto(model.namedParameters(), ckpt.weights(), dir.resolve(Checkpoints.MODEL_FILE).toString());
         return new LoadedCheckpoint(dir, ckpt, cfg, model);
+    }
+
+    /** A compressed checkpoint: the model comes back with its inference forms attached; there is no trainer state. */
+    private static LoadedCheckpoint loadCompressed(Path dir) {
+        CompressedCheckpoint.Loaded c;
+        try {
+            c = CompressedCheckpoint.load(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read compressed checkpoint " + dir + ": " + e.getMessage(), e);
+        }
+        Checkpoint ckpt = new Checkpoint(c.config(), Map.of(), null, null);
+        return new LoadedCheckpoint(dir, ckpt, c.modelConfig(), c.model());
+    }
+
+    /** Whether this checkpoint was written by {@code joule compress}. */
+    boolean compressed() {
+        return checkpoint.config().has("compression");
     }
 
     static ModelConfig modelConfig(JsonNode node, Path dir) {
