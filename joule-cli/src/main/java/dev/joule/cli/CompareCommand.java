@@ -80,6 +80,12 @@ final class CompareCommand implements Callable<Integer> {
             description = "Energy sampling interval (default ${DEFAULT-VALUE}).")
     Duration interval;
 
+    @Option(names = "--compress", arity = "0..1", fallbackValue = CompressedComparison.DEFAULT, paramLabel = "SPEC",
+            description = "Also compress each trained model and add it to the table and frontier: PRUNE+SCHEME, e.g. "
+                    + "0.5:structured+int8 (the default), int8, 0.5:2:4+int8-weight. Fashion-mnist fine-tunes "
+                    + CompressedComparison.FINE_TUNE_STEPS + " steps after pruning; token tasks quantize only.")
+    String compress;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Write compare.json, compare.csv and compare.html here.")
     Path out;
 
@@ -101,6 +107,7 @@ final class CompareCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         ModelComparison comparison = new ModelComparison(data, perModel, minInferSeconds, seed);
         List<CompareRow> rows = new ArrayList<>();
+        dev.joule.compress.CompressionSpec compressSpec = compress == null ? null : compressSpec(data);
         String meter;
         try (EnergyRun run = EnergyTracker.start("compare", TrackerConfig.defaults().withSampleInterval(interval))) {
             for (int i = 0; i < chosen.size(); i++) {
@@ -109,12 +116,22 @@ final class CompareCommand implements Callable<Integer> {
                 err.printf(java.util.Locale.ROOT, "compare: %s (%d/%d): training for %s s at peak lr %s...%n", name, i + 1,
                         chosen.size(), perModel.toMillis() / 1000.0, peak);
                 err.flush();
-                CompareRow row = comparison.run(name, peak, run);
+                ModelComparison.Trained trained = comparison.run(name, peak, run);
+                CompareRow row = trained.row();
                 err.printf(java.util.Locale.ROOT, "compare: %s: %d steps, %s, %.1f s in all%n", name, row.steps(),
                         row.hasBpc() ? String.format(java.util.Locale.ROOT, "%.3f bpc", row.bpc())
                                 : String.format(java.util.Locale.ROOT, "accuracy %.2f %%", 100 * row.accuracy()), row.wallSeconds());
                 err.flush();
                 rows.add(row);
+                if (compress != null) {
+                    err.printf(java.util.Locale.ROOT, "compare: %s: compressing (%s)...%n", name, compress);
+                    err.flush();
+                    CompareRow c = new CompressedComparison(data, minInferSeconds, seed).run(trained, compressSpec, compress, run);
+                    err.printf(java.util.Locale.ROOT, "compare: %s: accuracy %.2f %%, %.3fx the f32 energy per inference%n", c.model(),
+                            100 * c.accuracy(), c.joulesPerInference() / row.joulesPerInference());
+                    err.flush();
+                    rows.add(c);
+                }
             }
             meter = run.end().totalSources();
         }
@@ -177,6 +194,14 @@ final class CompareCommand implements Callable<Integer> {
             return true;
         } catch (UnknownModelException e) {
             return false;
+        }
+    }
+
+    private dev.joule.compress.CompressionSpec compressSpec(CompareTask data) {
+        try {
+            return CompressedComparison.spec(compress, data, seed);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--compress " + compress + ": " + e.getMessage());
         }
     }
 

@@ -42,7 +42,10 @@ final class ModelComparison {
         this.seed = seed;
     }
 
-    CompareRow run(String name, float peakLr, EnergyRun run) {
+    /** A trained model's row, with the model itself (left in evaluation mode) for compressed variants. */
+    record Trained(CompareRow row, Model net) {}
+
+    Trained run(String name, float peakLr, EnergyRun run) {
         long wallStart = System.nanoTime();
         ModelConfig cfg = task.config(name);
         Model net = ModelRegistry.create(cfg, seed);
@@ -60,13 +63,13 @@ final class ModelComparison {
         InferenceMeasure.Result inf = measure.measure(run, "infer-" + name, net);
         double latency = measure.p50LatencyMillis(net);
         ModelFacts facts = ModelFacts.of(name, cfg, net);
-        return new CompareRow(name, net.parameterCount(), metrics.accuracy(), task.charLm() ? metrics.bitsPerTarget() : Double.NaN,
+        return new Trained(new CompareRow(name, net.parameterCount(), metrics.accuracy(), task.charLm() ? metrics.bitsPerTarget() : Double.NaN,
                 peakLr, result.state().step(), result.trainSeconds(), trainEnergy.totalJoules(), trainEnergy.totalSources(),
                 trainEnergy.anyEstimate(), inf.energy().joulesPerInference(), inf.report().totalSources(), inf.report().anyEstimate(),
                 inf.report().belowResolution(), inf.energy().inferences(), task.perInference(net.macsPerInference()),
                 task.perInference(net.acsPerInference()), inf.ops().macs() / inf.energy().inferences(),
                 inf.analyticJoules() / inf.energy().inferences(), latency, facts.stateFloats(), facts.stateKind(),
-                (System.nanoTime() - wallStart) / 1e9);
+                (System.nanoTime() - wallStart) / 1e9), net);
     }
 
     /**
