@@ -86,7 +86,8 @@ class StructuredPruningTest {
         assertClose(masked, shrunk, 1e-5, c.architecture() + " " + c.task() + " shrunk vs masked dense");
 
         ShrunkForms.detach(model, r.plan());
-        assertArrayEquals(masked, infer(model, x), c.architecture() + ": detached forms run the dense values again");
+        // not bit-for-bit: the dense kernel's thread split may differ from call to call
+        assertClose(masked, infer(model, x), 1e-6, c.architecture() + ": detached forms run the dense values again");
     }
 
     @ParameterizedTest(name = "{0}")
