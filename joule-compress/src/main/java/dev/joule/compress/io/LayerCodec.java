@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.joule.checkpoint.CheckpointException;
 import dev.joule.checkpoint.RawTensor;
+import dev.joule.compress.DequantizedForm;
 import dev.joule.compress.quant.QuantForms;
 import dev.joule.compress.quant.QuantScheme;
 import dev.joule.kernel.forms.DenseWeights;
@@ -34,6 +35,8 @@ import java.util.Map;
  *   sparse   {form:sparse, sparse:csr|n:m|block, ...}     as f32 (the zeros give the pattern back)
  *   shrunk   {form:shrunk, small:{...}}                   prefix.rows I32, prefix.cols I32, the small form under prefix.small
  * </pre>
+ * A {@link DequantizedForm} (quantized codes run by an f32 kernel) is stored as its stored form with
+ * {@code "run": "dense" | "shrunk" | "csr" | "nm-2-4"} added; the loader wraps the decoded form again.
  * The bitmask storage (one bit per weight, then only the nonzero codes/values) is chosen whenever it is
  * smaller, which is what makes a pruned int8 layer cost about {@code n/8 + nnz} bytes.
  */
@@ -44,11 +47,22 @@ final class LayerCodec {
 
     /** Whether {@link #encode} stores this form as itself (otherwise the caller keeps the f32 value). */
     static boolean supports(LinearWeights form) {
+        if (form instanceof DequantizedForm f) {
+            return supports(f.stored());
+        }
         return form instanceof Int8Weights || form instanceof Int4Weights || form instanceof DenseWeights
                 || form instanceof SparseWeights || (form instanceof ShrunkWeights s && supports(s.small()));
     }
 
     static ObjectNode encode(String prefix, LinearWeights form, Map<String, RawTensor> out) {
+        if (form instanceof DequantizedForm f) {
+            // Stored as its quantized form; "run" names the f32 kernel the loader puts back in front of it.
+            ObjectNode d = encode(prefix, f.stored(), out);
+            d.put("run", f.kind().id());
+            d.put("format", form.format());
+            d.put("kernel", form.kernel());
+            return d;
+        }
         ObjectNode d = JSON.objectNode();
         d.putArray("shape").add(form.outFeatures()).add(form.inFeatures());
         d.put("format", form.format());
@@ -128,6 +142,15 @@ final class LayerCodec {
 
     /** Rebuilds the form stored under {@code prefix} from {@code src}'s tensors. */
     static LinearWeights decode(String prefix, JsonNode d, TensorSource src) {
+        LinearWeights stored = decodeStored(prefix, d, src);
+        if (!d.has("run")) {
+            return stored;
+        }
+        String run = d.path("run").asText();
+        return src.check(prefix, () -> DequantizedForm.of(stored, DequantizedForm.Kind.parse(run)));
+    }
+
+    private static LinearWeights decodeStored(String prefix, JsonNode d, TensorSource src) {
         int out = d.path("shape").path(0).asInt(-1);
         int in = d.path("shape").path(1).asInt(-1);
         String form = d.path("form").asText("");
@@ -156,7 +179,7 @@ final class LayerCodec {
             case "shrunk" -> {
                 int[] rows = src.ints(prefix + ".rows");
                 int[] cols = src.ints(prefix + ".cols");
-                LinearWeights small = decode(prefix + ".small", d.path("small"), src);
+                LinearWeights small = decodeStored(prefix + ".small", d.path("small"), src);
                 return src.check(prefix, () -> ShrunkWeights.of(out, in, rows, cols, small));
             }
             case "sparse" -> {
