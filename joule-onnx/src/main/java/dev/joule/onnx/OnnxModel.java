@@ -106,6 +106,11 @@ public final class OnnxModel {
         return executor.run(inputs);
     }
 
+    /** Runs the model and also returns the intermediate values named in {@code capture} (calibration). */
+    public Map<String, Value> run(Map<String, Value> inputs, java.util.Set<String> capture) {
+        return executor.run(inputs, capture);
+    }
+
     public List<GraphInput> inputs() {
         return executor.graph().inputs();
     }

@@ -6,6 +6,7 @@ import dev.joule.onnx.OnnxModel;
 import dev.joule.onnx.graph.Graph;
 import dev.joule.onnx.graph.LinearSite;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -55,9 +56,17 @@ public record EncoderVariant(String name, QuantizedLinear.Scheme scheme, boolean
                 + " int4-weight or prunedP (P % of FFN channels, 0-99), joined by '+' (e.g. int8-weight+pruned25)");
     }
 
-    /** {@code base}'s graph (pruned when asked; base is unchanged) with this variant's forms on its linear layers. */
+    /** {@code base}'s graph (pruned by weights alone when asked; base is unchanged) with this variant's forms. */
     public OnnxModel apply(OnnxModel base) {
-        Graph graph = ffnPruneFraction > 0 ? FfnPruning.prune(base.graph(), ffnPruneFraction).graph() : base.graph();
+        return apply(base, Map.of());
+    }
+
+    /**
+     * As {@link #apply(OnnxModel)}, pruning with the channel activity of {@link FfnPruning#calibrate}
+     * (empty: weights alone).
+     */
+    public OnnxModel apply(OnnxModel base, Map<String, FfnPruning.ChannelStats> activity) {
+        Graph graph = ffnPruneFraction > 0 ? FfnPruning.prune(base.graph(), ffnPruneFraction, activity).graph() : base.graph();
         return OnnxModel.of(graph, base.source() + " [" + name + "]", formFactory());
     }
 

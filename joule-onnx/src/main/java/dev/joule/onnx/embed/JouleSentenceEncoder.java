@@ -34,6 +34,22 @@ public final class JouleSentenceEncoder implements SentenceEncoder {
     @Override
     public float[][] embed(List<String> sentences) {
         TokenBatch tokens = tokenizer.encode(sentences);
+        Value out = model.run(inputs(tokens)).values().iterator().next();
+        return pool(out, tokens);
+    }
+
+    /**
+     * Runs {@code sentences} as one batch and returns the intermediate values named in {@code capture}
+     * (for calibration; with several sentences of different lengths the padding positions are included).
+     */
+    public Map<String, Value> capture(List<String> sentences, java.util.Set<String> capture) {
+        Map<String, Value> all = model.run(inputs(tokenizer.encode(sentences)), capture);
+        Map<String, Value> picked = new HashMap<>();
+        capture.forEach(name -> picked.put(name, all.get(name)));
+        return picked;
+    }
+
+    private Map<String, Value> inputs(TokenBatch tokens) {
         Map<String, Value> in = new HashMap<>();
         int[] shape = {tokens.batch(), tokens.length()};
         in.put("input_ids", IntValue.int64(tokens.ids(), shape));
@@ -41,7 +57,10 @@ public final class JouleSentenceEncoder implements SentenceEncoder {
         if (takesTypeIds) {
             in.put("token_type_ids", IntValue.int64(tokens.typeIds(), shape));
         }
-        Value out = model.run(in).values().iterator().next();
+        return in;
+    }
+
+    private float[][] pool(Value out, TokenBatch tokens) {
         if (!(out instanceof FloatValue f) || f.tensor().rank() != 3 || f.tensor().dim(2) != dimension) {
             throw new OnnxException(model.source() + ": first output should be float [batch, tokens, " + dimension
                     + "], got " + out.type() + " " + java.util.Arrays.toString(out.shape()));

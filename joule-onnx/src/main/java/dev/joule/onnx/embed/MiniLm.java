@@ -3,6 +3,9 @@ package dev.joule.onnx.embed;
 import dev.joule.onnx.OnnxException;
 import dev.joule.onnx.OnnxModel;
 import dev.joule.onnx.compress.EncoderVariant;
+import dev.joule.onnx.compress.FfnPruning;
+import java.util.List;
+import java.util.Map;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -20,6 +23,9 @@ public final class MiniLm {
     public static final int DIMENSION = 384;
     /** sentence-transformers' max_seq_length for this model; longer inputs are cut, as there. */
     public static final int MAX_TOKENS = 256;
+    /** Pruning calibrates on fortunes sentences from this index on: the first 1000 are the evaluation set. */
+    public static final int CALIBRATION_FROM = 1000;
+    public static final int CALIBRATION_SENTENCES = 100;
 
     private MiniLm() {}
 
@@ -56,7 +62,23 @@ public final class MiniLm {
     /** The model on Joule's engine run as {@code variant} (int8, pruned, ...), labelled "joule VARIANT". */
     public static JouleSentenceEncoder joule(EncoderVariant variant) {
         OnnxModel base = OnnxModel.load(modelBytes(), MODEL_RESOURCE);
-        return new JouleSentenceEncoder(variant.apply(base), tokenizer(), DIMENSION, "joule " + variant.name());
+        Map<String, FfnPruning.ChannelStats> activity = Map.of();
+        if (variant.ffnPruneFraction() > 0) {
+            try (JouleSentenceEncoder f32 = new JouleSentenceEncoder(base, tokenizer(), DIMENSION)) {
+                activity = FfnPruning.calibrate(f32, calibrationSentences());
+            }
+        }
+        return new JouleSentenceEncoder(variant.apply(base, activity), tokenizer(), DIMENSION, "joule " + variant.name());
+    }
+
+    /** Fortunes sentences 1000 to 1099, apart from the first 1000 that benchmarks and fidelity use; empty without the package. */
+    public static List<String> calibrationSentences() {
+        try {
+            List<String> s = FortuneSentences.read(CALIBRATION_FROM + CALIBRATION_SENTENCES);
+            return s.size() > CALIBRATION_FROM ? s.subList(CALIBRATION_FROM, s.size()) : List.of();
+        } catch (IOException e) {
+            throw new OnnxException("cannot read the calibration sentences from " + FortuneSentences.DIR + ": " + e.getMessage(), e);
+        }
     }
 
     /** The {@code -q} int8 model on ONNX Runtime, labelled "onnxruntime int8". */

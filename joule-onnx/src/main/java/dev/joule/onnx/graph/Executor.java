@@ -128,6 +128,14 @@ public final class Executor {
 
     /** Runs the graph on {@code inputs} (by graph input name) and returns its outputs in declaration order. */
     public Map<String, Value> run(Map<String, Value> inputs) {
+        return run(inputs, Set.of());
+    }
+
+    /**
+     * As {@link #run(Map)}, and also returns the intermediate values named in {@code capture} (for
+     * calibration: the activations a compression method looks at), after the outputs.
+     */
+    public Map<String, Value> run(Map<String, Value> inputs, Set<String> capture) {
         Map<String, Value> env = new HashMap<>(graph.constants());
         for (GraphInput gi : graph.inputs()) {
             Value v = inputs.get(gi.name());
@@ -143,6 +151,7 @@ public final class Executor {
             }
         }
         List<Node> nodes = graph.nodes();
+        Map<String, Value> captured = new LinkedHashMap<>();
         for (int i = 0; i < nodes.size(); i++) {
             Node node = nodes.get(i);
             Value[] in = new Value[node.inputs().size()];
@@ -162,13 +171,17 @@ public final class Executor {
                 }
             }
             for (String d : dead.get(i)) {
-                env.remove(d);
+                Value v = env.remove(d);
+                if (capture.contains(d)) {
+                    captured.put(d, v);
+                }
             }
         }
         Map<String, Value> result = new LinkedHashMap<>();
         for (GraphInput o : graph.outputs()) {
             result.put(o.name(), env.get(o.name()));
         }
+        result.putAll(captured);
         return result;
     }
 

@@ -84,6 +84,27 @@ class MiniLmVariantsTest {
     }
 
     @Test
+    void calibratedPruningCorrectsTheDownBiasAndStaysClose() {
+        JouleSentenceEncoder f32 = new JouleSentenceEncoder(base, tokenizer, MiniLm.DIMENSION);
+        java.util.Map<String, FfnPruning.ChannelStats> stats = FfnPruning.calibrate(f32,
+                List.of("Calibration sentences differ from the test ones.", "Another one, about the weather today."));
+        assertEquals(6, stats.size());
+        assertEquals(1536, stats.values().iterator().next().std().length);
+        FfnPruning.Result r = FfnPruning.prune(base.graph(), 0.1, stats);
+        assertEquals(6 * 1382, r.channelsAfter());
+        String downBias = r.graph().nodes().stream().filter(n -> n.opType().equals(FusedOps.LINEAR))
+                .filter(n -> r.graph().constants().get(n.inputs().get(1)).shape()[0] == 1382)
+                .findFirst().orElseThrow().inputs().get(2);
+        float[] before = ((dev.joule.onnx.FloatValue) base.graph().constants().get(downBias)).toArray();
+        float[] after = ((dev.joule.onnx.FloatValue) r.graph().constants().get(downBias)).toArray();
+        assertTrue(!java.util.Arrays.equals(before, after), "removed channels' mean contribution goes into the bias");
+        OnnxModel pruned = OnnxModel.of(r.graph(), "pruned", s -> null);
+        float[][] got = new JouleSentenceEncoder(pruned, tokenizer, MiniLm.DIMENSION).embed(SENTENCES);
+        EmbeddingFidelity f = EmbeddingFidelity.compare(reference, got, 3);
+        assertTrue(f.minCosine() >= 0.9, f.toString());
+    }
+
+    @Test
     void formsRunOnEveryLinearLayer() {
         OnnxModel m = EncoderVariant.parse("int8").apply(base);
         assertEquals(36, m.forms().size());
