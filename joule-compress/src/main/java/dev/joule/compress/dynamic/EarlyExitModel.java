@@ -226,6 +226,15 @@ public final class EarlyExitModel implements Model {
         return embedMacs + (depth + 1) * (blockMacs + exitMacs);
     }
 
+    /** Mean MACs per input when {@code fractions[i]} of the inputs leave after block {@code i}. */
+    public double meanMacs(double[] fractions) {
+        double macs = 0;
+        for (int i = 0; i < fractions.length; i++) {
+            macs += fractions[i] * macsAtDepth(i);
+        }
+        return macs;
+    }
+
     /** Mean MACs per input over the inputs counted since the last reset; the worst case when none were. */
     public double effectiveMacsPerInference() {
         long n = 0;

@@ -140,6 +140,29 @@ public final class ExitCalibration {
         return new Result(thresholds, budgetPoints, outputs.size(), full, chosenAccuracy, fractions);
     }
 
+    /** One shared threshold and what it gives on the held-out split. */
+    public record SweepPoint(float threshold, double accuracy, double[] exitFractions) {}
+
+    /**
+     * The accuracy-versus-depth curve on the held-out split: for every candidate threshold (highest first),
+     * the accuracy and the fraction of inputs leaving at each depth. Multiply the fractions by
+     * {@link EarlyExitModel#macsAtDepth} for the MACs side of the curve.
+     */
+    public static java.util.List<SweepPoint> sweep(Outputs outputs) {
+        int exits = outputs.confidence().length;
+        long[] counts = new long[exits + 1];
+        java.util.List<SweepPoint> points = new java.util.ArrayList<>();
+        for (float t : candidates(outputs.confidence())) {
+            double acc = outputs.accuracyAt(t, counts);
+            double[] fractions = new double[exits + 1];
+            for (int i = 0; i <= exits; i++) {
+                fractions[i] = (double) counts[i] / outputs.size();
+            }
+            points.add(new SweepPoint(t, acc, fractions));
+        }
+        return points;
+    }
+
     /** Distinct quantiles of all exits' confidences, highest first. */
     static float[] candidates(float[][] confidence) {
         int total = 0;

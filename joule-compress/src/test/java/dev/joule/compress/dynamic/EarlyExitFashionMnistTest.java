@@ -40,6 +40,14 @@ class EarlyExitFashionMnistTest {
         FashionMnist data = FashionMnist.load();
         TransformerClassifier backbone = backbone(data);
         EarlyExitModel ee = EarlyExit.build(backbone, data.train(), EarlyExit.Options.defaults());
+        ExitCalibration.Outputs heldOut = ExitCalibration.Outputs.collect(ee,
+                new DatasetSplit(data.train(), 55_000, 60_000), 500);
+        java.util.List<ExitCalibration.SweepPoint> curve = ExitCalibration.sweep(heldOut);
+        LOG.info("held-out curve (threshold, accuracy, mean MACs/input; full model {}):", heldOut.fullAccuracy());
+        for (int i = 0; i < curve.size(); i += Math.max(1, curve.size() / 12)) {
+            ExitCalibration.SweepPoint p = curve.get(i);
+            LOG.info(String.format(java.util.Locale.ROOT, "  %.4f  %.4f  %.0f", p.threshold(), p.accuracy(), ee.meanMacs(p.exitFractions())));
+        }
         EarlyExitReport r = EarlyExit.measure(ee, data.test(), null, 2, 500);
         r.describe().forEach(LOG::info);
         LOG.info("{}", r.toJson());

@@ -107,6 +107,7 @@ class EarlyExitModelTest {
         long exitMacs = 16L * 10;
         assertEquals(backbone.macsPerInference() + 2 * exitMacs, ee.macsAtDepth(2));
         assertTrue(ee.macsAtDepth(0) < ee.macsAtDepth(1) && ee.macsAtDepth(1) < ee.macsAtDepth(2));
+        assertEquals(0.5 * ee.macsAtDepth(0) + 0.5 * ee.macsAtDepth(2), ee.meanMacs(new double[] {0.5, 0, 0.5}), 1e-6);
     }
 
     @Test

@@ -61,6 +61,19 @@ class ExitCalibrationTest {
     }
 
     @Test
+    void theSweepWalksDownTheThresholdsWithMoreInputsLeavingEarly() {
+        java.util.List<ExitCalibration.SweepPoint> points = ExitCalibration.sweep(tenInputs());
+        assertEquals(10, points.size());
+        assertEquals(0.99f, points.get(0).threshold());
+        assertArrayEquals(new double[] {0.1, 0.9}, points.get(0).exitFractions(), 1e-12);
+        assertEquals(1.0, points.get(5).accuracy());
+        assertEquals(0.9, points.get(6).accuracy(), 1e-12);
+        for (int i = 1; i < points.size(); i++) {
+            assertTrue(points.get(i).exitFractions()[0] > points.get(i - 1).exitFractions()[0]);
+        }
+    }
+
+    @Test
     void candidatesAreDistinctAndDescending() {
         float[] c = ExitCalibration.candidates(new float[][] {{0.5f, 0.9f, 0.9f, 1f}, {0.7f}});
         assertArrayEquals(new float[] {1f, 0.9f, 0.7f, 0.5f}, c);
