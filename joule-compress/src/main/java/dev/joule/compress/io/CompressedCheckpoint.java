@@ -23,6 +23,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A compressed model on disk: the usual checkpoint layout ({@code config.json} + {@code model.safetensors},
@@ -42,6 +44,7 @@ import java.util.TreeSet;
 public final class CompressedCheckpoint {
     public static final int VERSION = 1;
     static final String CRC_PREFIX = "crc32:";
+    private static final Logger LOG = LoggerFactory.getLogger(CompressedCheckpoint.class);
 
     /** What {@link #load} gives back: the rebuilt model (forms attached), its config and the forms by weight name. */
     public record Loaded(Model model, ModelConfig modelConfig, ObjectNode config, Map<String, LinearWeights> forms) {}
@@ -122,11 +125,8 @@ public final class CompressedCheckpoint {
 
     /** Rebuilds the model from config.json through {@link ModelRegistry}, loads its weights and attaches the stored forms. */
     public static Loaded load(Path dir) throws IOException {
+        dir = resolve(dir);
         Path configFile = dir.resolve(Checkpoints.CONFIG_FILE);
-        if (!Files.isRegularFile(configFile)) {
-            throw new CheckpointException("no compressed checkpoint in " + dir + " (" + Checkpoints.CONFIG_FILE
-                    + " missing); make one with joule compress --out " + dir);
-        }
         ObjectNode config = readConfig(configFile);
         JsonNode compression = config.path("compression");
         if (compression.path("version").asInt(-1) != VERSION) {
@@ -170,6 +170,21 @@ public final class CompressedCheckpoint {
         }
         model.setTraining(false);
         return new Loaded(model, modelConfig, config, forms);
+    }
+
+    /** {@code dir}, or its {@code DIR.old} when a save was interrupted between its two renames. */
+    private static Path resolve(Path dir) {
+        if (Files.isRegularFile(dir.resolve(Checkpoints.CONFIG_FILE))) {
+            return dir;
+        }
+        Path target = dir.toAbsolutePath().normalize();
+        Path old = target.resolveSibling(target.getFileName() + ".old");
+        if (Files.isRegularFile(old.resolve(Checkpoints.CONFIG_FILE))) {
+            LOG.warn("compressed checkpoint {} is incomplete (a save was interrupted); using the previous one in {}", dir, old);
+            return old;
+        }
+        throw new CheckpointException("no compressed checkpoint in " + dir + " (" + Checkpoints.CONFIG_FILE
+                + " missing); make one with joule compress --out " + dir);
     }
 
     private static SafeTensors.RawContents readWeights(Path file) throws IOException {

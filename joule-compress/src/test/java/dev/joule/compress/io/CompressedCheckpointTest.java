@@ -232,6 +232,18 @@ class CompressedCheckpointTest {
     }
 
     @Test
+    void anInterruptedSaveFallsBackToThePreviousCheckpoint() throws Exception {
+        Tensor x = TestModels.images(2, 32);
+        Model m = prunedInt8("mlp", x);
+        Path dir = tmp.resolve("ck");
+        CompressedCheckpoint.save(dir, m, config("mlp"), null);
+        CompressedCheckpoint.save(dir, m, config("mlp"), null);              // replaces it whole
+        assertTrue(Files.notExists(tmp.resolve("ck.old")) && Files.notExists(tmp.resolve("ck.tmp")));
+        Files.move(dir, tmp.resolve("ck.old"));                               // a crash between the two renames
+        assertArrayEquals(TestModels.forwardNoGrad(m, x), TestModels.forwardNoGrad(CompressedCheckpoint.load(dir).model(), x));
+    }
+
+    @Test
     void aPlainCheckpointIsNotMistakenForACompressedOne() throws Exception {
         Model m = TestModels.fashion("mlp", 30);
         Path dir = tmp.resolve("plain");
