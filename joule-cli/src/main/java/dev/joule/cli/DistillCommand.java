@@ -61,6 +61,9 @@ final class DistillCommand implements Callable<Integer> {
         Double seconds;
     }
 
+    @ArgGroup(exclusive = false, heading = "Student shape (defaults per model and task; a smaller student: e.g. --hidden 32):%n")
+    ModelShape shape = new ModelShape();
+
     @Option(names = "--temperature", paramLabel = "T", defaultValue = "2", description = "Softmax temperature of the soft targets (default ${DEFAULT-VALUE}).")
     float temperature;
 
@@ -102,7 +105,7 @@ final class DistillCommand implements Callable<Integer> {
         LoadedCheckpoint t = LoadedCheckpoint.load(teacher);
         String task = t.config().task();
         TaskData data = TaskData.forTraining(dataOptions(t.checkpoint().task(), task));
-        ModelConfig cfg = ModelConfig.defaults(student, task, FashionMnist.SIDE, data.seqLen(), data.vocabSize(), data.vocabSize());
+        ModelConfig cfg = shape.apply(ModelConfig.defaults(student, task, FashionMnist.SIDE, data.seqLen(), data.vocabSize(), data.vocabSize()));
         float rate = lr != null ? lr : CompareDefaults.learningRate(student, task);
         Distiller.Options options = new Distiller.Options(temperature, alpha, rate, length.seconds == null ? steps() : 0,
                 length.seconds == null ? null : Duration.ofMillis(Math.round(length.seconds * 1000)), CompareDefaults.gradClip(student));

@@ -21,7 +21,7 @@ class DistillCommandTest {
                 "--epochs", "2", "--batch", "20", "--seed", "1", "--threads", "1", "--out", teacher.toString(), "--json");
         assertEquals(0, train.exitCode(), train.toString());
         Path student = tmp.resolve("student");
-        CliRun distill = CliRun.of("distill", "--teacher", teacher.toString(), "--student", "mingru", "--steps", "8",
+        CliRun distill = CliRun.of("distill", "--teacher", teacher.toString(), "--student", "mingru", "--hidden", "16", "--steps", "8",
                 "--batch", "20", "--temperature", "3", "--alpha", "0.7", "--baseline", "--threads", "1",
                 "--out", student.toString(), "--json");
         assertEquals(0, distill.exitCode(), distill.toString());
@@ -36,6 +36,8 @@ class DistillCommandTest {
         assertEquals(0, eval.exitCode(), eval.toString());
         JsonNode e = JSON.readTree(eval.out());
         assertEquals("mingru", e.get("model").asText());
+        JsonNode config = JSON.readTree(student.resolve("config.json").toFile());
+        assertEquals(16, config.get("model").get("hidden").asInt(), "the student shape option reaches the checkpoint");
         assertEquals(d.get("distilled").get("accuracy").asDouble(), e.get("accuracy").asDouble(), 1e-9);
     }
 
