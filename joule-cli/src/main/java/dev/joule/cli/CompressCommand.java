@@ -1,6 +1,9 @@
 package dev.joule.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.joule.checkpoint.Checkpoints;
 import dev.joule.compress.CompressionResult;
+import dev.joule.compress.dynamic.EarlyExitReport;
 import dev.joule.compress.CompressionSpec;
 import dev.joule.compress.Compressor;
 import dev.joule.compress.PruneSpec;
@@ -12,6 +15,7 @@ import dev.joule.energy.track.TrackerConfig;
 import dev.joule.kernel.Parallel;
 import dev.joule.train.Evaluator;
 import dev.joule.train.Metrics;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -71,6 +75,13 @@ final class CompressCommand implements Callable<Integer> {
             description = "Keep the most quantization-sensitive layers in f32 until accuracy drops at most this many points.")
     Double maxAccuracyDrop;
 
+    @Option(names = "--early-exit", description = "Add exit heads after each transformer block with calibrated confidence thresholds.")
+    boolean earlyExit;
+
+    @Option(names = "--exit-budget", paramLabel = "POINTS", defaultValue = "0.5",
+            description = "Accuracy the exits may lose on held-out training images, in points (default ${DEFAULT-VALUE}).")
+    double exitBudget;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Write the compressed checkpoint here (default: CHECKPOINT-compressed).")
     Path out;
 
@@ -104,29 +115,50 @@ final class CompressCommand implements Callable<Integer> {
             throw new UsageException("--rounds must be >= 1, got " + rounds);
         }
         LoadedCheckpoint base = LoadedCheckpoint.load(checkpoint);
+        if (base.compressed()) {
+            throw new UsageException(checkpoint + " is already compressed; compress the f32 checkpoint it came from ("
+                    + base.checkpoint().config().path("compression").path("report").path("source").asText("see its config.json") + ")");
+        }
         LoadedCheckpoint work = LoadedCheckpoint.load(checkpoint);
         CompressInputs inputs = CompressInputs.of(base.checkpoint().task(), CompressReport.EVAL_BATCH);
-        CompressionSpec cs = spec(inputs);
-        CompressionResult result = Compressor.compress(work.model(), cs, inputs.data());
-
         Path target = out != null ? out : checkpoint.resolveSibling(checkpoint.getFileName() + "-compressed");
-        CompressedFiles.save(target, work, result, cs);
-
-        // Reported figures: the task's held-out split, and energy measured side by side.
-        Metrics before = Evaluator.evaluate(base.model(), inputs.eval().eval());
-        Metrics after = Evaluator.evaluate(work.model(), inputs.eval().eval());
-        CompareTask task = new CompareTask(inputs.eval());
-        InferenceMeasure measure = new InferenceMeasure(task, minInferSeconds);
-        CompressReport.Side f32;
-        CompressReport.Side compressed;
+        CompressionSpec cs = spec(inputs);
+        PrintWriter stdout = spec.commandLine().getOut();
+        ObjectNode json = Checkpoints.json().createObjectNode();
         try (EnergyRun run = EnergyTracker.start("compress", TrackerConfig.defaults().withSampleInterval(interval))) {
-            CompressReport.Side[] sides = CompressReport.measureSideBySide(run, measure, base.model(), work.model(), rounds);
-            f32 = sides[0];
-            compressed = sides[1];
+            if (cs != null) {
+                CompressionResult result = Compressor.compress(work.model(), cs, inputs.data());
+                CompressedFiles.save(target, work, result, cs);
+                // Reported figures: the task's held-out split, and energy measured side by side.
+                Metrics before = Evaluator.evaluate(base.model(), inputs.eval().eval());
+                Metrics after = Evaluator.evaluate(work.model(), inputs.eval().eval());
+                InferenceMeasure measure = new InferenceMeasure(new CompareTask(inputs.eval()), minInferSeconds);
+                CompressReport.Side[] sides = CompressReport.measureSideBySide(run, measure, base.model(), work.model(), rounds);
+                CompressReport report = new CompressReport(base.config().architecture(), inputs.eval(), cs, result, before, after,
+                        sides[0], sides[1], rounds, CompressedFiles.modelBytes(checkpoint), CompressedFiles.modelBytes(target), target);
+                if (this.json) {
+                    json = report.json();
+                } else {
+                    report.print(stdout, false);
+                }
+            } else {
+                EarlyExitStep.copyCheckpoint(base, target);
+            }
+            if (earlyExit) {
+                EarlyExitReport ee = EarlyExitStep.run(work.model(), inputs, target, exitBudget, rounds, run);
+                if (this.json) {
+                    json.set("earlyExit", ee.toJson());
+                } else {
+                    stdout.println("early exit (exit heads and thresholds saved in " + target + "):");
+                    ee.describe().forEach(stdout::println);
+                }
+            }
         }
-        CompressReport report = new CompressReport(base.config().architecture(), inputs.eval(), cs, result, before, after, f32,
-                compressed, rounds, CompressedFiles.modelBytes(checkpoint), CompressedFiles.modelBytes(target), target);
-        report.print(spec.commandLine().getOut(), json);
+        if (this.json) {
+            json.put("out", target.toAbsolutePath().toString());
+            stdout.println(json.toString());
+        }
+        stdout.flush();
         return 0;
     }
 
@@ -142,7 +174,10 @@ final class CompressCommand implements Callable<Integer> {
             throw new UsageException(e.getMessage());
         }
         if (p == null && q == null) {
-            throw new UsageException("joule compress needs --prune, --quantize or both, e.g. --prune 0.5:structured --quantize int8");
+            if (earlyExit) {
+                return null;
+            }
+            throw new UsageException("joule compress needs --prune, --quantize, --early-exit or a mix, e.g. --prune 0.5:structured --quantize int8");
         }
         long ft = fineTuneSteps != null ? fineTuneSteps : (p != null ? 600 : 0);
         long qatSteps = 0;

@@ -113,7 +113,7 @@ record CompressReport(String model, TaskData task, CompressionSpec spec, Compres
         return compressed.source() + (compressed.estimate() || f32.estimate() ? ", estimate" : ", measured");
     }
 
-    private ObjectNode json() {
+    ObjectNode json() {
         ObjectNode o = Checkpoints.json().createObjectNode();
         o.put("command", "compress").put("model", model).put("task", task.name()).put("out", out.toAbsolutePath().toString());
         o.put("prune", spec.prune() == null ? null : spec.prune().label());

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.joule.checkpoint.Checkpoint;
 import dev.joule.checkpoint.CheckpointException;
 import dev.joule.checkpoint.Checkpoints;
+import dev.joule.compress.dynamic.EarlyExitStore;
 import dev.joule.compress.io.CompressedCheckpoint;
+import dev.joule.models.TransformerClassifier;
 import dev.joule.models.ModelConfig;
 import dev.joule.models.ModelRegistry;
 import dev.joule.nn.Model;
@@ -19,9 +21,25 @@ record LoadedCheckpoint(Path dir, Checkpoint checkpoint, ModelConfig config, Mod
 
     /** Loads a checkpoint written by {@code joule train}, or a compressed one written by {@code joule compress}. */
     static LoadedCheckpoint load(Path dir) {
-        if (CompressedCheckpoint.isCompressed(dir)) {
-            return loadCompressed(dir);
+        return withExits(CompressedCheckpoint.isCompressed(dir) ? loadCompressed(dir) : loadPlain(dir));
+    }
+
+    /**
+     * Exit heads saved by {@code joule compress --early-exit} turn the model into its early-exit version, so eval,
+     * gate and compare see what the compressed checkpoint really costs.
+     */
+    private static LoadedCheckpoint withExits(LoadedCheckpoint c) {
+        if (!EarlyExitStore.exists(c.dir()) || !(c.model() instanceof TransformerClassifier backbone)) {
+            return c;
         }
+        try {
+            return new LoadedCheckpoint(c.dir(), c.checkpoint(), c.config(), EarlyExitStore.load(c.dir(), backbone));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the exit heads in " + c.dir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static LoadedCheckpoint loadPlain(Path dir) {
         Checkpoint ckpt;
         try {
             ckpt = Checkpoints.load(dir);
