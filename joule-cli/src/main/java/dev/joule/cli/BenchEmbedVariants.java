@@ -68,11 +68,9 @@ final class BenchEmbedVariants {
         List<float[]> last = new ArrayList<>();
         int largest = batches.stream().mapToInt(Integer::intValue).max().orElse(1);
         try (SentenceEncoder enc = make.get()) {
-            long weights = enc instanceof JouleSentenceEncoder j
-                    ? j.model().forms().values().stream().mapToLong(LinearWeights::storedBytes).sum() : -1;
+            long weights = enc instanceof JouleSentenceEncoder j ? weightBytes(j) : -1;
             for (int batch : batches) {
-                int warmup = Math.max(1, Math.min(3, 64 / batch));
-                EmbedBenchmark.measure(enc, text.subList(0, Math.min(text.size(), warmup * batch)), batch, 0, null);
+                warmUp(enc, text, batch);
                 List<float[]> sink = new ArrayList<>();
                 try (EnergyWindow w = run.window("embed-" + enc.name().replace(' ', '-') + "-batch" + batch)) {
                     EmbedThroughput t = EmbedBenchmark.measure(enc, text, batch, 0, sink);
@@ -84,6 +82,29 @@ final class BenchEmbedVariants {
             }
         }
         return last.toArray(new float[0][]);
+    }
+
+    /**
+     * Untimed passes over the first sentences until {@link #WARMUP_NANOS} have passed: the JIT's
+     * compile threads count in process CPU time, so a short warm-up bills compilation to whichever
+     * encoder is timed first.
+     */
+    private static void warmUp(SentenceEncoder enc, List<String> text, int batch) {
+        List<String> head = text.subList(0, Math.min(text.size(), Math.max(batch, 32)));
+        long t0 = System.nanoTime();
+        do {
+            EmbedBenchmark.measure(enc, head, batch, 0, null);
+        } while (System.nanoTime() - t0 < WARMUP_NANOS);
+    }
+
+    /** Warm-up per encoder and batch size. */
+    static final long WARMUP_NANOS = Long.getLong("joule.bench.warmupMillis", 3000) * 1_000_000L;
+
+    /** The linear layers' stored bytes: their forms', or 4 bytes per weight where a layer runs the plain f32 gemm. */
+    private static long weightBytes(JouleSentenceEncoder j) {
+        Map<String, LinearWeights> forms = j.model().forms();
+        return j.model().linearSites().stream().mapToLong(s -> forms.containsKey(s.nodeName())
+                ? forms.get(s.nodeName()).storedBytes() : 4L * s.in() * s.out()).sum();
     }
 
     /** CPU seconds per sentence of ONNX Runtime's int8 model at {@code batch}, or NaN. */
