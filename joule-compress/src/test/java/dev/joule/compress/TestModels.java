@@ -35,6 +35,35 @@ public final class TestModels {
         }
     }
 
+    /**
+     * Asserts that two models compute bit-identical outputs on {@code x} in the same JIT state. The
+     * engine's vector code is not bit-stable while the JIT warms up (a float {@code reduceLanes(ADD)}
+     * sums in another order interpreted than compiled: one model run repeatedly changes in the last bit
+     * for the first few dozen calls), so the two models are run alternately until a pair agrees, at
+     * most 200 times; models with different weights or forms never agree.
+     */
+    public static void assertSameOutputs(Model expected, Model actual, Tensor x) {
+        float[] a = null;
+        float[] b = null;
+        for (int i = 0; i < 200; i++) {
+            a = forwardNoGrad(expected, x);
+            b = forwardNoGrad(actual, x);
+            if (Arrays.equals(a, b)) {
+                return;
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(a, b, "outputs of the two models differ");
+    }
+
+    /** Asserts outputs equal to float rounding ({@code 1e-5} relative): for one model run at two JIT states. */
+    public static void assertCloseOutputs(float[] expected, float[] actual) {
+        org.junit.jupiter.api.Assertions.assertEquals(expected.length, actual.length);
+        for (int i = 0; i < expected.length; i++) {
+            org.junit.jupiter.api.Assertions.assertEquals(expected[i], actual[i], 1e-5 * (1 + Math.abs(expected[i])),
+                    "output " + i);
+        }
+    }
+
     /** Zeroes the {@code fraction} smallest |w| of every listed weight (per layer magnitude pruning). */
     public static void prune(Iterable<LinearLayer> layers, double fraction) {
         for (LinearLayer l : layers) {
