@@ -16,6 +16,9 @@ public interface LinearFakeQuant {
     /** The input {@code x [..., in]} as the integer kernel will see it. */
     Var input(Var x);
 
-    /** The weight {@code [out, in]} as the integer kernel will see it. */
+    /**
+     * The weight {@code [out, in]} as the integer kernel will see it: a new node (an op on {@code w}),
+     * never {@code w} itself, whose hook would apply again.
+     */
     Var weight(Var w);
 }

@@ -204,7 +204,12 @@ final class MatmulOps {
         if (fq != null && !useForm) {
             // QAT: the same product on the fake-quantized operands; the mapped weight carries no hook, so this
             // recursion ends after one level, and the maps' own backward passes carry the gradients home.
-            return linear(fq.input(x), fq.weight(weight), bias);
+            Var mapped = fq.weight(weight);
+            if (mapped.fakeQuant() != null) {
+                throw new IllegalStateException("LinearFakeQuant.weight must return a new node (the fake-quantized copy),"
+                        + " not a weight with a fake-quant hook of its own");
+            }
+            return linear(fq.input(x), mapped, bias);
         }
         int rows = x.value().size() / Math.max(in, 1);
         int[] outShape = xs.clone();

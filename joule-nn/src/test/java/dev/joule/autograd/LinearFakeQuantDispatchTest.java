@@ -70,6 +70,23 @@ class LinearFakeQuantDispatchTest {
     }
 
     @Test
+    void aHookThatHandsBackTheHookedWeightIsRefusedNotLooped() {
+        Var w = Var.param(Tensor.of(new float[] {1, 2, 3, 4}, 2, 2));
+        w.setFakeQuant(new LinearFakeQuant() {
+            @Override
+            public Var input(Var x) {
+                return x;
+            }
+
+            @Override
+            public Var weight(Var v) {
+                return v;
+            }
+        });
+        assertThrows(IllegalStateException.class, () -> Ops.linear(Var.constant(Tensor.of(new float[] {1, 1}, 1, 2)), w, null));
+    }
+
+    @Test
     void onlyMatricesTakeAHook() {
         Var v = Var.param(Tensor.of(new float[] {1, 2}, 2));
         assertThrows(ShapeException.class, () -> v.setFakeQuant(SQUARES));
