@@ -21,7 +21,7 @@ import dev.joule.train.Metrics;
  */
 final class CompressedComparison {
     static final String DEFAULT = "0.5:structured+int8";
-    static final long FINE_TUNE_STEPS = 600;
+    static final long FINE_TUNE_STEPS = CompressCommand.DEFAULT_FINE_TUNE_STEPS;
 
     private final CompareTask task;
     private final double minInferSeconds;
@@ -50,7 +50,7 @@ final class CompressedComparison {
                     + " tasks write a scheme alone, e.g. --compress int8");
         }
         return new CompressionSpec(prune, scheme, Calibration.MIN_MAX, false, prune == null ? 0 : FINE_TUNE_STEPS, false, 0,
-                3e-4f, Double.NaN, CompressReport.EVAL_BATCH, seed);
+                2e-3f, Double.NaN, CompressReport.EVAL_BATCH, seed);
     }
 
     CompareRow run(ModelComparison.Trained trained, CompressionSpec spec, String label, EnergyRun run) {

@@ -15,6 +15,7 @@ import dev.joule.compress.quant.Sensitivity;
 import dev.joule.kernel.forms.FormChooser;
 import dev.joule.kernel.forms.LinearWeights;
 import dev.joule.nn.Model;
+import dev.joule.optim.LearningRateSchedule;
 import dev.joule.train.Evaluator;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -76,7 +77,7 @@ public final class Compressor {
             }
             if (spec.fineTuneSteps() > 0) {
                 FineTune ft = FineTune.of(model, data.train()).steps(spec.fineTuneSteps()).learningRate(spec.learningRate())
-                        .seed(spec.seed()).masks(masks);
+                        .schedule(schedule(spec.fineTuneSteps(), spec.learningRate())).seed(spec.seed()).masks(masks);
                 if (gradual != null) {
                     ft.listener(gradual);
                 }
@@ -104,7 +105,7 @@ public final class Compressor {
                 QatTraining qat = QatTraining.enable(layers, spec.quantize(), scales);
                 try {
                     FineTune.Result r = FineTune.of(model, data.train()).steps(spec.qatSteps()).learningRate(spec.learningRate())
-                            .seed(spec.seed() + 1).masks(masks).run();
+                            .schedule(schedule(spec.qatSteps(), spec.learningRate())).seed(spec.seed() + 1).masks(masks).run();
                     steps += r.steps();
                     seconds += r.trainSeconds();
                 } finally {
@@ -132,6 +133,14 @@ public final class Compressor {
         double finalAccuracy = accuracy.applyAsDouble(model);
         return new CompressionResult(reports, quantized, masks, shrink, keptF32, baseline, prunedAccuracy, finalAccuracy,
                 steps, seconds);
+    }
+
+    /**
+     * Short warm-up, then cosine decay to 2 % of the peak: pruning knocks the model off its minimum, a high rate
+     * early moves it to a new one, and the decay settles it there within the step budget.
+     */
+    private static LearningRateSchedule schedule(long steps, float peak) {
+        return new LearningRateSchedule.WarmupCosine(Math.max(1, steps / 30), steps, peak, peak * 0.02f);
     }
 
     /** Times each compressed layer's candidate forms at its shape and attaches the fastest. */
