@@ -44,7 +44,7 @@ class SensitivityTest {
     @Test
     void reportRanksLayersAndFallbackMeetsTheBudget() {
         Model m = TestModels.fashion("mlp", 11);
-        Tensor x = TestModels.images(64, 12);
+        Tensor x = TestModels.images(16, 12);
         List<LinearLayer> layers = LinearLayers.probe(m, x);
         ToDoubleFunction<Model> acc = agreement(m, x);
         Quantizer.Options int4 = Quantizer.Options.of(QuantScheme.INT4_WEIGHT);
