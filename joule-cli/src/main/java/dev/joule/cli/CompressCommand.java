@@ -143,9 +143,9 @@ final class CompressCommand implements Callable<Integer> {
                 CompressReport.Side[] sides = CompressReport.measureSideBySide(run, measure, base.model(), work.model(), rounds);
                 CompressReport report = new CompressReport(base.config().architecture(), inputs.eval(), cs, result, before, after,
                         sides[0], sides[1], rounds, CompressedFiles.modelBytes(checkpoint), CompressedFiles.modelBytes(target), target);
-                if (this.json) {
-                    json = report.json();
-                } else {
+                json = report.json();
+                CompressedFiles.writeReport(target, json);
+                if (!this.json) {
                     report.print(stdout, false);
                 }
             } else {
@@ -153,9 +153,9 @@ final class CompressCommand implements Callable<Integer> {
             }
             if (earlyExit) {
                 EarlyExitReport ee = EarlyExitStep.run(work.model(), inputs, target, exitBudget, rounds, run);
-                if (this.json) {
-                    json.set("earlyExit", ee.toJson());
-                } else {
+                json.set("earlyExit", ee.toJson());
+                CompressedFiles.writeReport(target, json);
+                if (!this.json) {
                     stdout.println("early exit (exit heads and thresholds saved in " + target + "):");
                     ee.describe().forEach(stdout::println);
                 }

@@ -1,6 +1,7 @@
 package dev.joule.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.joule.checkpoint.AtomicFiles;
 import dev.joule.checkpoint.Checkpoints;
 import dev.joule.compress.CompressionResult;
 import dev.joule.compress.CompressionSpec;
@@ -12,6 +13,8 @@ import java.nio.file.Path;
 
 /** Writing a compressed checkpoint next to the f32 one, and the sizes the report compares. */
 final class CompressedFiles {
+    static final String REPORT_FILE = "compress-report.json";
+
     private CompressedFiles() {}
 
     /** Saves the compressed model with the source checkpoint's config and what was done under "compression". */
@@ -30,6 +33,15 @@ final class CompressedFiles {
             return CompressedCheckpoint.save(target, source.model(), source.checkpoint().config(), how);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the compressed checkpoint " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Keeps the whole report with the checkpoint, as {@code compress-report.json} (written atomically). */
+    static void writeReport(Path target, ObjectNode report) {
+        try {
+            AtomicFiles.write(target.resolve(REPORT_FILE), Checkpoints.json().writerWithDefaultPrettyPrinter().writeValueAsBytes(report));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target.resolve(REPORT_FILE) + ": " + e.getMessage(), e);
         }
     }
 

@@ -149,9 +149,9 @@ public final class Checkpoints {
         if (!Files.isDirectory(dir)) {
             throw new CheckpointException(dir + " exists and is not a directory; choose another checkpoint directory");
         }
-        // exits.*: early-exit heads that joule compress --early-exit saves beside a checkpoint's weights.
+        // exits.* and compress-report.json: what joule compress --early-exit saves beside a checkpoint's weights.
         java.util.Set<String> known = java.util.Set.of(MODEL_FILE, OPTIMIZER_FILE, TRAINER_FILE, CONFIG_FILE,
-                "exits.json", "exits.safetensors");
+                "exits.json", "exits.safetensors", "compress-report.json");
         try (var entries = Files.list(dir)) {
             for (Path p : entries.toList()) {
                 String name = p.getFileName().toString();

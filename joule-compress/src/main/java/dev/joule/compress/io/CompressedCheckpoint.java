@@ -44,6 +44,9 @@ import org.slf4j.LoggerFactory;
 public final class CompressedCheckpoint {
     public static final int VERSION = 1;
     static final String CRC_PREFIX = "crc32:";
+    /** Files joule compress writes beside the weights (its report, early-exit heads): replaced with the checkpoint. */
+    public static final java.util.Set<String> COMPANION_FILES = java.util.Set.of("compress-report.json", "exits.json",
+            "exits.safetensors");
     private static final Logger LOG = LoggerFactory.getLogger(CompressedCheckpoint.class);
 
     /** What {@link #load} gives back: the rebuilt model (forms attached), its config and the forms by weight name. */
@@ -233,7 +236,7 @@ public final class CompressedCheckpoint {
             for (Path p : entries.toList()) {
                 String n = p.getFileName().toString();
                 boolean ours = n.equals(Checkpoints.MODEL_FILE) || n.equals(Checkpoints.CONFIG_FILE)
-                        || (n.startsWith(".") && n.endsWith(".tmp"));
+                        || COMPANION_FILES.contains(n) || (n.startsWith(".") && n.endsWith(".tmp"));
                 if (!ours || !Files.isRegularFile(p)) {
                     throw new CheckpointException(dir + " holds '" + n + "', which is not part of a compressed checkpoint;"
                             + " refusing to replace it: choose an empty or new output directory");
