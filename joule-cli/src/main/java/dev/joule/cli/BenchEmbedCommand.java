@@ -55,10 +55,20 @@ final class BenchEmbedCommand implements Callable<Integer> {
                     + " adds fidelity to Joule f32 (cosine, top-10 retrieval agreement).")
     List<String> variants;
 
+    @Option(names = "--warmup", paramLabel = "SECONDS", defaultValue = "3",
+            description = "With --variants: untimed passes per encoder and batch for at least this long (default 3).")
+    double warmupSeconds;
+
+    @Option(names = "--no-onnxruntime", description = "With --variants: time Joule's variants only (fidelity still against Joule f32).")
+    boolean noOnnxRuntime;
+
     @Override
     public Integer call() throws IOException {
         if (sentences < 1 || threads < 1 || batches.stream().anyMatch(b -> b < 1)) {
             throw new UsageException("--sentences, --threads and every --batch must be at least 1");
+        }
+        if (!(warmupSeconds >= 0)) {
+            throw new UsageException("--warmup must be at least 0 seconds, got " + warmupSeconds);
         }
         List<String> text = FortuneSentences.read(sentences);
         if (text.size() < sentences) {
@@ -124,7 +134,7 @@ final class BenchEmbedCommand implements Callable<Integer> {
         }
         BenchEmbedVariants b;
         try (EnergyRun run = EnergyTracker.start("bench-embed", TrackerConfig.defaults())) {
-            b = BenchEmbedVariants.run(run, variants, text, batches, threads);
+            b = BenchEmbedVariants.run(run, variants, text, batches, threads, !noOnnxRuntime, warmupSeconds);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

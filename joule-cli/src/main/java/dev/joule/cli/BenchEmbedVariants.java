@@ -36,12 +36,14 @@ final class BenchEmbedVariants {
     record Row(String engine, int batch, EmbedThroughput speed, EnergyReport energy, long weightBytes) {}
 
     private final List<Row> rows = new ArrayList<>();
+    private long warmupNanos;
     private final Map<String, EmbeddingFidelity> fidelity = new LinkedHashMap<>();
 
     /** Runs f32 first (the reference; added when missing), then the other variants, then ONNX Runtime f32 and int8. */
     static BenchEmbedVariants run(EnergyRun run, List<String> variantNames, List<String> text, List<Integer> batches,
-                                  int threads) {
+                                  int threads, boolean withOnnxRuntime, double warmupSeconds) {
         BenchEmbedVariants b = new BenchEmbedVariants();
+        b.warmupNanos = (long) (warmupSeconds * 1e9);
         List<EncoderVariant> variants = new ArrayList<>();
         variants.add(EncoderVariant.parse("f32"));
         for (String v : variantNames) {
@@ -56,8 +58,8 @@ final class BenchEmbedVariants {
             reference = reference == null ? e : reference;
             b.fidelity.put("joule " + v.name(), EmbeddingFidelity.compare(reference, e, TOP_K));
         }
-        for (Supplier<SentenceEncoder> ort : List.<Supplier<SentenceEncoder>>of(() -> MiniLm.onnxRuntime(threads),
-                () -> MiniLm.onnxRuntimeQuantized(threads))) {
+        for (Supplier<SentenceEncoder> ort : !withOnnxRuntime ? List.<Supplier<SentenceEncoder>>of()
+                : List.<Supplier<SentenceEncoder>>of(() -> MiniLm.onnxRuntime(threads), () -> MiniLm.onnxRuntimeQuantized(threads))) {
             float[][] e = b.measure(run, ort, text, batches);
             b.fidelity.put(b.rows.get(b.rows.size() - 1).engine(), EmbeddingFidelity.compare(reference, e, TOP_K));
         }
@@ -85,20 +87,17 @@ final class BenchEmbedVariants {
     }
 
     /**
-     * Untimed passes over the first sentences until {@link #WARMUP_NANOS} have passed: the JIT's
+     * Untimed passes over the first sentences until the warm-up time has passed (at least one): the JIT's
      * compile threads count in process CPU time, so a short warm-up bills compilation to whichever
      * encoder is timed first.
      */
-    private static void warmUp(SentenceEncoder enc, List<String> text, int batch) {
+    private void warmUp(SentenceEncoder enc, List<String> text, int batch) {
         List<String> head = text.subList(0, Math.min(text.size(), Math.max(batch, 32)));
         long t0 = System.nanoTime();
         do {
             EmbedBenchmark.measure(enc, head, batch, 0, null);
-        } while (System.nanoTime() - t0 < WARMUP_NANOS);
+        } while (System.nanoTime() - t0 < warmupNanos);
     }
-
-    /** Warm-up per encoder and batch size. */
-    static final long WARMUP_NANOS = Long.getLong("joule.bench.warmupMillis", 3000) * 1_000_000L;
 
     /** The linear layers' stored bytes: their forms', or 4 bytes per weight where a layer runs the plain f32 gemm. */
     private static long weightBytes(JouleSentenceEncoder j) {

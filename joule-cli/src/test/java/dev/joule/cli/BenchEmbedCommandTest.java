@@ -42,7 +42,7 @@ class BenchEmbedCommandTest {
     void variantsRunBesideBothOnnxRuntimeModelsWithFidelity() throws Exception {
         assumeTrue(Files.isDirectory(FortuneSentences.DIR), "fortunes package not installed");
         CliRun run = CliRun.of("bench-embed", "--sentences", "12", "--batch", "4", "--threads", "1",
-                "--variants", "int8-weight", "--json");
+                "--variants", "int8-weight", "--warmup", "0", "--json");
         assertEquals(0, run.exitCode(), run::toString);
         JsonNode runs = new ObjectMapper().readTree(run.out()).get("runs");
         assertEquals(4, runs.size(), runs::toString);

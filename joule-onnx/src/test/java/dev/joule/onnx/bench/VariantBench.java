@@ -11,7 +11,7 @@ import dev.joule.onnx.embed.SentenceEncoder;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Developer tool: java ... VariantBench N BATCH variant,variant,... [ort] (not a test; joule bench-embed --variants is the tool). */
+/** Developer tool: java ... VariantBench N BATCH variant,...(ort, ort-q: ONNX Runtime f32, int8) [ort] (not a test; joule bench-embed --variants is the tool). */
 public final class VariantBench {
     public static void main(String[] args) throws Exception {
         int n = Integer.parseInt(args[0]);
@@ -21,7 +21,8 @@ public final class VariantBench {
         float[][] ref = null;
         List<SentenceEncoder> encoders = new ArrayList<>();
         for (String v : args[2].split(",")) {
-            encoders.add(MiniLm.joule(EncoderVariant.parse(v)));
+            encoders.add(v.equals("ort") ? MiniLm.onnxRuntime(2) : v.equals("ort-q") ? MiniLm.onnxRuntimeQuantized(2)
+                    : MiniLm.joule(EncoderVariant.parse(v)));
         }
         if (args.length > 3) {
             encoders.add(MiniLm.onnxRuntime(2));
