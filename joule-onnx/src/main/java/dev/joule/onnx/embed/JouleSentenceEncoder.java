@@ -31,12 +31,29 @@ public final class JouleSentenceEncoder implements SentenceEncoder {
         this.takesTypeIds = model.inputs().stream().anyMatch(i -> i.name().equals("token_type_ids"));
     }
 
+    /**
+     * Embeds {@code sentences}; a batch of different lengths runs as sub-batches of similar length
+     * ({@link LengthBuckets}) unless {@code -Djoule.embed.buckets=false}, so little compute goes to padding.
+     */
     @Override
     public float[][] embed(List<String> sentences) {
         TokenBatch tokens = tokenizer.encode(sentences);
-        Value out = model.run(inputs(tokens)).values().iterator().next();
-        return pool(out, tokens);
+        int[] lengths = BUCKETS && tokens.batch() > 1 ? LengthBuckets.lengths(tokens) : null;
+        if (lengths == null) {
+            return pool(model.run(inputs(tokens)).values().iterator().next(), tokens);
+        }
+        float[][] result = new float[tokens.batch()][];
+        for (int[] rows : LengthBuckets.groups(lengths)) {
+            TokenBatch part = LengthBuckets.slice(tokens, rows, lengths);
+            float[][] e = pool(model.run(inputs(part)).values().iterator().next(), part);
+            for (int i = 0; i < rows.length; i++) {
+                result[rows[i]] = e[i];
+            }
+        }
+        return result;
     }
+
+    private static final boolean BUCKETS = Boolean.parseBoolean(System.getProperty("joule.embed.buckets", "true"));
 
     /**
      * Runs {@code sentences} as one batch and returns the intermediate values named in {@code capture}
