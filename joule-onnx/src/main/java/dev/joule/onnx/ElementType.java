@@ -3,13 +3,16 @@ package dev.joule.onnx;
 /**
  * The element types Joule's ONNX executor holds. Floating point data lives in Joule {@code Tensor}s
  * (f32); integers and booleans, which in encoder graphs only carry token ids, masks and shapes, live in
- * {@code long[]} (booleans as 0/1).
+ * {@code long[]} (booleans as 0/1), as do the int8/uint8 codes of quantized (QDQ) weights.
  */
 public enum ElementType {
     FLOAT(1),
     INT32(6),
     INT64(7),
-    BOOL(9);
+    BOOL(9),
+    /** Quantized weights (QDQ files): codes for DequantizeLinear. */
+    INT8(3),
+    UINT8(2);
 
     private final int onnxCode;
 
@@ -30,7 +33,7 @@ public enum ElementType {
             }
         }
         throw new OnnxException(what + ": element type " + code + " (" + onnxName(code)
-                + ") is not supported; Joule runs float, int32, int64 and bool tensors");
+                + ") is not supported; Joule runs float, int32, int64, bool, int8 and uint8 tensors");
     }
 
     static String onnxName(int code) {

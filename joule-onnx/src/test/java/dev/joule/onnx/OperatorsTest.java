@@ -52,6 +52,20 @@ class OperatorsTest {
     }
 
     @Test
+    void dequantizeLinearPerTensorAndPerAxis() {
+        IntValue u8 = new IntValue(new long[] {0, 128, 255, 130}, new int[] {2, 2}, ElementType.UINT8);
+        Value r = run(13, "DequantizeLinear", List.of(), u8, FloatValue.of(new float[] {0.5f}),
+                new IntValue(new long[] {128}, new int[0], ElementType.UINT8));
+        assertArrayEquals(new float[] {-64, 0, 63.5f, 1}, f(r));
+        IntValue i8 = new IntValue(new long[] {-127, 1, 2, 127}, new int[] {2, 2}, ElementType.INT8);
+        Value axis0 = run(13, "DequantizeLinear", List.of(TestModels.intAttr("axis", 0)), i8, FloatValue.of(new float[] {1, 10}, 2));
+        assertArrayEquals(new float[] {-127, 1, 20, 1270}, f(axis0));
+        Value axis1 = run(13, "DequantizeLinear", List.of(), i8, FloatValue.of(new float[] {1, 10}, 2));
+        assertArrayEquals(new float[] {-127, 10, 2, 1270}, f(axis1));
+        assertThrows(OnnxException.class, () -> run(13, "DequantizeLinear", List.of(), i8, FloatValue.of(new float[] {1, 2, 3}, 3)));
+    }
+
+    @Test
     void broadcastingArithmetic() {
         Value r = run(13, "Sub", List.of(), seq(2, 1, 3), FloatValue.of(new float[] {10, 20}, 2, 1));
         assertArrayEquals(new int[] {2, 2, 3}, r.shape());

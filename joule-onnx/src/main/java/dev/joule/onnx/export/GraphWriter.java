@@ -1,6 +1,7 @@
 package dev.joule.onnx.export;
 
 import com.google.protobuf.ByteString;
+import dev.joule.onnx.ElementType;
 import dev.joule.onnx.FloatValue;
 import dev.joule.onnx.IntValue;
 import dev.joule.onnx.OnnxException;
@@ -80,7 +81,7 @@ public final class GraphWriter {
         int width = switch (iv.type()) {
             case INT64 -> Long.BYTES;
             case INT32 -> Integer.BYTES;
-            case BOOL -> 1;
+            case BOOL, INT8, UINT8 -> 1;
             case FLOAT -> throw new IllegalStateException("IntValue cannot be FLOAT");
         };
         ByteBuffer buf = ByteBuffer.allocate(iv.data().length * width).order(ByteOrder.LITTLE_ENDIAN);
@@ -88,7 +89,7 @@ public final class GraphWriter {
             switch (width) {
                 case Long.BYTES -> buf.putLong(x);
                 case Integer.BYTES -> buf.putInt((int) x);
-                default -> buf.put((byte) (x != 0 ? 1 : 0));
+                default -> buf.put(iv.type() == ElementType.BOOL ? (byte) (x != 0 ? 1 : 0) : (byte) x);
             }
         }
         TensorProto.Builder b = TensorProto.newBuilder().setName(name).setDataType(iv.type().onnxCode())

@@ -55,7 +55,7 @@ public final class TensorCodec {
                 }
                 yield new IntValue(l, shape, type);
             }
-            case INT32, BOOL -> {
+            case INT32, BOOL, INT8, UINT8 -> {
                 checkCount(what, "int32_data", t.getInt32DataCount(), n);
                 long[] l = new long[n];
                 for (int i = 0; i < n; i++) {
@@ -92,7 +92,7 @@ public final class TensorCodec {
         return switch (type) {
             case FLOAT, INT32 -> 4;
             case INT64 -> 8;
-            case BOOL -> 1;
+            case BOOL, INT8, UINT8 -> 1;
         };
     }
 
@@ -121,6 +121,8 @@ public final class TensorCodec {
             l[i] = switch (type) {
                 case INT64 -> buf.getLong();
                 case INT32 -> buf.getInt();
+                case INT8 -> buf.get();
+                case UINT8 -> buf.get() & 0xFF;
                 default -> buf.get() != 0 ? 1 : 0;
             };
         }

@@ -19,6 +19,7 @@ public final class Operators {
         TensorOps.register(ops);
         MathOps.register(ops);
         FusedOps.register(ops);
+        QuantOps.register(ops);
         return Collections.unmodifiableMap(ops);
     }
 

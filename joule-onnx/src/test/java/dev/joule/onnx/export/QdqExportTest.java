@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.joule.kernel.quant.Int8Matrix;
 import dev.joule.nn.Init;
 import dev.joule.nn.Model;
+import dev.joule.onnx.FloatValue;
+import dev.joule.onnx.OnnxModel;
 import dev.joule.onnx.proto.OnnxProto.ModelProto;
 import dev.joule.onnx.proto.OnnxProto.NodeProto;
 import dev.joule.onnx.proto.OnnxProto.TensorProto;
@@ -13,6 +15,7 @@ import dev.joule.tensor.Tensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -56,6 +59,12 @@ class QdqExportTest {
                     a.maxAbsDiff(), 1 - a.minCosine());
             assertTrue(a.maxAbsDiff() <= 1e-4, "max |diff| " + a.maxAbsDiff());
             assertTrue(a.minCosine() >= 0.9999, "min cosine " + a.minCosine());
+            // Joule's own loader reads the file back: DequantizeLinear folds at load, the linears fuse.
+            OnnxModel reimported = OnnxModel.load(bytes, "qdq");
+            assertTrue(!reimported.opCounts().containsKey("DequantizeLinear"), reimported.opCounts().toString());
+            float[] joule = ((FloatValue) reimported.run(Map.of("input", new FloatValue(x))).values().iterator().next()).toArray();
+            ExportCheck.Agreement back = ExportCheck.agreement(ExportCheck.jouleOutput(model, x), joule);
+            assertTrue(back.maxAbsDiff() <= 1e-4 && back.minCosine() >= 0.9999, back.toString());
             ExportCheck.Agreement vsF32 = ExportCheck.agreement(f32, ExportCheck.jouleOutput(model, x).toArray());
             assertTrue(vsF32.maxAbsDiff() > 0, "the int8 forms must actually run");
             assertTrue(vsF32.minCosine() > 0.99, "int8 weights stay close to f32: " + vsF32.minCosine());
