@@ -1,0 +1,126 @@
+/*
+ * Joule's native int8 kernel (ADR 0010): exact W8A8 sums with AVX-512 VNNI (vpdpbusd).
+ *
+ * vpdpbusd multiplies unsigned bytes by signed bytes and adds groups of four products into int32
+ * lanes without saturation. Activation codes are signed, so each is shifted to x + 128 (an xor with
+ * 0x80) and the surplus 128 * sum_i w[o, i] is subtracted per output row, precomputed once per
+ * weight matrix (jq_row_sums128). All arithmetic wraps modulo 2^32; the true sum fits int32
+ * (|q| <= 127, cols <= Int8Matrix.MAX_COLS), so the wrapped result is exact and equals the Java
+ * reference bit for bit. The epilogue is the Java expression (float) acc * (xScale * wScale);
+ * compiled without -ffast-math and with -ffp-contract=off, so the f32 outputs match too.
+ *
+ * Build: gcc -O3 -march=x86-64-v4 -mavx512vnni -ffp-contract=off -shared -fPIC (Maven profile
+ * "native" in joule-tensor/pom.xml). The caller (Java) checks the CPU flags before any call.
+ */
+#include <immintrin.h>
+#include <stdint.h>
+#include <stddef.h>
+
+#define JQ_API __attribute__((visibility("default")))
+
+/** Bumped when a signature changes, so Java refuses a stale library. */
+JQ_API int32_t jq_abi_version(void) { return 1; }
+
+/** 1 when this CPU runs the kernels (AVX-512 F/BW and VNNI). */
+JQ_API int32_t jq_cpu_supported(void) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
+        && __builtin_cpu_supports("avx512vnni");
+}
+
+/** sums[o] = 128 * sum_i w[o, i], modulo 2^32 (the u8-shift correction). */
+JQ_API void jq_row_sums128(const int8_t *w, int32_t rows, int32_t cols, int32_t *sums) {
+    for (int32_t o = 0; o < rows; o++) {
+        const int8_t *row = w + (size_t) o * cols;
+        int64_t s = 0;
+        for (int32_t i = 0; i < cols; i++) {
+            s += row[i];
+        }
+        sums[o] = (int32_t) (uint32_t) ((uint64_t) s * 128u);
+    }
+}
+
+static inline __attribute__((always_inline)) __mmask64 tail_mask(int32_t left) {
+    return left >= 64 ? ~(__mmask64) 0 : (((__mmask64) 1 << left) - 1);
+}
+
+/*
+ * NB activation rows (b0 ..) times NO weight rows (o ..): NB * NO zmm accumulators, each weight
+ * load feeds NB dot instructions and each activation load NO. Constant NB/NO after inlining, so the
+ * loops unroll and the accumulators stay in registers.
+ */
+static inline __attribute__((always_inline)) void tile(
+        const int8_t *qx, int32_t b0, const int8_t *qw, const int32_t *sums128, int32_t out,
+        int32_t cols, int32_t o, const int NB, const int NO,
+        int32_t *acc, const float *xs, const float *ws, float *y) {
+    __m512i s[4][4];
+    const __m512i flip = _mm512_set1_epi8((char) 0x80);
+    for (int b = 0; b < NB; b++)
+        for (int r = 0; r < NO; r++)
+            s[b][r] = _mm512_setzero_si512();
+    const int8_t *xrow[4];
+    const int8_t *wrow[4];
+    for (int b = 0; b < NB; b++) xrow[b] = qx + (size_t) (b0 + b) * cols;
+    for (int r = 0; r < NO; r++) wrow[r] = qw + (size_t) (o + r) * cols;
+    int32_t i = 0;
+    for (; i + 64 <= cols; i += 64) {
+        __m512i wv[4], xv[4];
+        for (int r = 0; r < NO; r++) wv[r] = _mm512_loadu_si512((const void *) (wrow[r] + i));
+        for (int b = 0; b < NB; b++) xv[b] = _mm512_xor_si512(_mm512_loadu_si512((const void *) (xrow[b] + i)), flip);
+        for (int b = 0; b < NB; b++)
+            for (int r = 0; r < NO; r++)
+                s[b][r] = _mm512_dpbusd_epi32(s[b][r], xv[b], wv[r]);
+    }
+    if (i < cols) {
+        /* Masked tail: weights read as 0 beyond cols, so the (x + 128) there multiplies nothing. */
+        __mmask64 m = tail_mask(cols - i);
+        __m512i wv[4], xv[4];
+        for (int r = 0; r < NO; r++) wv[r] = _mm512_maskz_loadu_epi8(m, (const void *) (wrow[r] + i));
+        for (int b = 0; b < NB; b++) xv[b] = _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, (const void *) (xrow[b] + i)), flip);
+        for (int b = 0; b < NB; b++)
+            for (int r = 0; r < NO; r++)
+                s[b][r] = _mm512_dpbusd_epi32(s[b][r], xv[b], wv[r]);
+    }
+    for (int b = 0; b < NB; b++) {
+        for (int r = 0; r < NO; r++) {
+            uint32_t raw = (uint32_t) _mm512_reduce_add_epi32(s[b][r]);
+            int32_t a = (int32_t) (raw - (uint32_t) sums128[o + r]);
+            size_t at = (size_t) (b0 + b) * out + (o + r);
+            if (acc) acc[at] = a;
+            if (y) y[at] = (float) a * (xs[b0 + b] * ws[o + r]);
+        }
+    }
+}
+
+/* Rows o0 .. o1 for activation rows b0 .. b0 + NB, four weight rows at a time. */
+static inline __attribute__((always_inline)) void rows_for(
+        const int8_t *qx, int32_t b0, const int NB, const int8_t *qw, const int32_t *sums128,
+        int32_t out, int32_t cols, int32_t o0, int32_t o1,
+        int32_t *acc, const float *xs, const float *ws, float *y) {
+    int32_t o = o0;
+    for (; o + 4 <= o1; o += 4) tile(qx, b0, qw, sums128, out, cols, o, NB, 4, acc, xs, ws, y);
+    for (; o < o1; o++) tile(qx, b0, qw, sums128, out, cols, o, NB, 1, acc, xs, ws, y);
+}
+
+/*
+ * W8A8 for output rows [o0, o1) of all batch rows: acc[b * out + o] (exact int32) when acc is not
+ * NULL, y[b * out + o] = (float) acc * (xs[b] * ws[o]) when y is not NULL. qx is [batch, cols],
+ * qw [out, cols], both row-major int8 in [-127, 127].
+ */
+JQ_API void jq_w8a8(const int8_t *qx, int32_t batch, const int8_t *qw, const int32_t *sums128,
+                    int32_t out, int32_t cols, int32_t o0, int32_t o1,
+                    int32_t *acc, const float *xs, const float *ws, float *y) {
+    /* Weight-row blocks of 32 outputs keep a block's weights in L1/L2 while every batch row passes. */
+    const int32_t OB = batch >= 4 ? 32 : o1 - o0;
+    for (int32_t ob = o0; ob < o1; ob += OB) {
+        int32_t oe = ob + OB < o1 ? ob + OB : o1;
+        int32_t b = 0;
+        for (; b + 4 <= batch; b += 4) rows_for(qx, b, 4, qw, sums128, out, cols, ob, oe, acc, xs, ws, y);
+        switch (batch - b) {
+            case 3: rows_for(qx, b, 3, qw, sums128, out, cols, ob, oe, acc, xs, ws, y); break;
+            case 2: rows_for(qx, b, 2, qw, sums128, out, cols, ob, oe, acc, xs, ws, y); break;
+            case 1: rows_for(qx, b, 1, qw, sums128, out, cols, ob, oe, acc, xs, ws, y); break;
+            default: break;
+        }
+    }
+}
