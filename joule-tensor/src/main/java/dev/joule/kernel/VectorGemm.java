@@ -265,12 +265,18 @@ abstract class VectorGemm extends VectorMicroKernel {
                     microKernelDirect(a, aIdx, rowStep, depthStep, pb, bBase, kc, c, cIdx, ldc, mode, beta);
                     continue;
                 }
+                if (EDGE_KERNELS && cols == nr) {
+                    microKernelRows(rows, s.packedA, 0, pb, bBase, kc, c, cIdx, ldc, mode, beta);
+                    continue;
+                }
                 float[] tile = s.tile;
                 for (int r = 0; mode != STORE && r < rows; r++) {
                     System.arraycopy(c, cIdx + r * ldc, tile, r * nr, cols);
                 }
                 if (rows == MR) {
                     microKernelDirect(a, aIdx, rowStep, depthStep, pb, bBase, kc, tile, 0, nr, mode, beta);
+                } else if (EDGE_KERNELS) {
+                    microKernelRows(rows, s.packedA, 0, pb, bBase, kc, tile, 0, nr, mode, beta);
                 } else {
                     microKernel(s.packedA, 0, pb, bBase, kc, tile, 0, nr, mode, beta);
                 }
@@ -294,12 +300,19 @@ abstract class VectorGemm extends VectorMicroKernel {
                 int cIdx = cOff + ir * ldc + jr;
                 if (rows == MR && cols == nr) {
                     microKernel(s.packedA, aBase, pb, bBase, kc, c, cIdx, ldc, mode, beta);
+                } else if (EDGE_KERNELS && cols == nr) {
+                    // A partial last row panel: only its real rows are computed, straight into C.
+                    microKernelRows(rows, s.packedA, aBase, pb, bBase, kc, c, cIdx, ldc, mode, beta);
                 } else {
                     float[] tile = s.tile;
                     for (int r = 0; mode != STORE && r < rows; r++) {
                         System.arraycopy(c, cIdx + r * ldc, tile, r * nr, cols);
                     }
-                    microKernel(s.packedA, aBase, pb, bBase, kc, tile, 0, nr, mode, beta);
+                    if (EDGE_KERNELS && rows < MR) {
+                        microKernelRows(rows, s.packedA, aBase, pb, bBase, kc, tile, 0, nr, mode, beta);
+                    } else {
+                        microKernel(s.packedA, aBase, pb, bBase, kc, tile, 0, nr, mode, beta);
+                    }
                     for (int r = 0; r < rows; r++) {
                         System.arraycopy(tile, r * nr, c, cIdx + r * ldc, cols);
                     }

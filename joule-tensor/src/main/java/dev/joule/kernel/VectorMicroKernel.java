@@ -9,7 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
  * depth strides. They live apart from the blocking and threading logic so each file reads in one sitting;
  * the methods are final, so calls to them bind statically and C2 inlines them as before.
  */
-abstract class VectorMicroKernel extends VectorGemv {
+abstract class VectorMicroKernel extends VectorEdgeKernel {
     static final int MR = 6;
 
     /** Write-back modes: C = acc, C += acc, C = beta·C + acc. */
