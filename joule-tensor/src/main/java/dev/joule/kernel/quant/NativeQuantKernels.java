@@ -1,0 +1,119 @@
+package dev.joule.kernel.quant;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+import dev.joule.kernel.Parallel;
+import java.util.Optional;
+
+/**
+ * W8A8 on the native AVX-512 VNNI kernel ({@code vpdpbusd}, ADR 0010); the weight-only int8 and int4
+ * products and the activation quantizer are delegated to the Java kernels given at construction.
+ * Results are those of {@link ScalarQuantKernels} bit for bit (the same int32 sums, the same
+ * epilogue), checked by {@link NativeQuantSelfTest} before {@link QuantKernels#get()} chooses it.
+ *
+ * <p>Per call: the activation codes and scales are copied into this thread's native scratch, the
+ * output rows are split over {@link Parallel} exactly as the Java kernels split them (each chunk is
+ * one native call writing its own columns), and the results are copied back. The weights stay in
+ * native memory ({@link NativeWeights}), copied once per matrix.
+ */
+public final class NativeQuantKernels implements QuantKernels {
+    /** Each thread's share of a parallel product is at least about this many MACs (native is ~4× the Java rate). */
+    private static final long PARALLEL_MACS = 1 << 20;
+    private static final int GROUP = 4;
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private final QuantKernels weightOnly;
+
+    private NativeQuantKernels(QuantKernels weightOnly) {
+        this.weightOnly = weightOnly;
+    }
+
+    /**
+     * The native kernels when the platform, CPU flags and library allow them, otherwise the reason
+     * they are unavailable. Does not run the self-test ({@link NativeQuantSelfTest#run}).
+     */
+    static Availability create(QuantKernels weightOnly) {
+        Optional<String> why = NativeQuantLibrary.load();
+        return why.map(Availability::missing)
+                .orElseGet(() -> new Availability(new NativeQuantKernels(weightOnly), null));
+    }
+
+    /** Either kernels or the reason there are none. */
+    record Availability(QuantKernels kernels, String reason) {
+        static Availability missing(String reason) {
+            return new Availability(null, reason);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "quant native avx512-vnni (weight-only: " + weightOnly.name() + ")";
+    }
+
+    @Override
+    public Int8Activations quantizeActivations(float[] x, int xOff, Int8Activations out) {
+        return weightOnly.quantizeActivations(x, xOff, out);
+    }
+
+    @Override
+    public void accumulateW8A8(Int8Activations x, Int8Matrix w, int[] acc, int accOff) {
+        QuantChecks.sameCols("accumulateW8A8", x.cols(), w.cols());
+        QuantChecks.window("accumulators", acc.length, accOff, (long) x.rows() * w.rows());
+        Scratch s = run(x, w, false);
+        s.out.read(0, acc, accOff, x.rows() * w.rows());
+    }
+
+    @Override
+    public void gemmW8A8(Int8Activations x, Int8Matrix w, float[] y, int yOff) {
+        QuantChecks.sameCols("gemmW8A8", x.cols(), w.cols());
+        QuantChecks.window("output", y.length, yOff, (long) x.rows() * w.rows());
+        Scratch s = run(x, w, true);
+        s.out.read(0, y, yOff, x.rows() * w.rows());
+    }
+
+    private Scratch run(Int8Activations x, Int8Matrix w, boolean scaled) {
+        int batch = x.rows(), out = w.rows(), in = w.cols();
+        NativeWeights nw = NativeWeights.of(w);
+        Scratch s = SCRATCH.get().fit(batch, in, out);
+        s.xCodes.write(0, x.codes(), 0, batch * in);
+        s.xScales.write(0, x.scales(), 0, batch);
+        Memory xCodes = s.xCodes, xScales = s.xScales, result = s.out;
+        Pointer acc = scaled ? null : result;
+        Pointer y = scaled ? result : null;
+        int groups = (out + GROUP - 1) / GROUP;
+        int grain = (int) Math.max(1, PARALLEL_MACS / Math.max(1, (long) GROUP * in * batch));
+        Parallel.parallelFor(groups, grain, (g0, g1) -> NativeQuantLibrary.jq_w8a8(
+                xCodes, batch, nw.codes, nw.sums128, out, in, g0 * GROUP, Math.min(g1 * GROUP, out),
+                acc, xScales, nw.scales, y));
+        QuantWork.recordInt8(batch, out, in);
+        return s;
+    }
+
+    @Override
+    public void gemmInt8Weights(float[] x, int xOff, int batch, Int8Matrix w, float[] y, int yOff) {
+        weightOnly.gemmInt8Weights(x, xOff, batch, w, y, yOff);
+    }
+
+    @Override
+    public void gemmInt4Weights(float[] x, int xOff, int batch, Int4Matrix w, float[] y, int yOff) {
+        weightOnly.gemmInt4Weights(x, xOff, batch, w, y, yOff);
+    }
+
+    /** One thread's native buffers for activation codes, scales and results, grown as needed. */
+    private static final class Scratch {
+        Memory xCodes = new Memory(64);
+        Memory xScales = new Memory(64);
+        Memory out = new Memory(64);
+
+        Scratch fit(int batch, int in, int outs) {
+            xCodes = grow(xCodes, (long) batch * in);
+            xScales = grow(xScales, 4L * batch);
+            out = grow(out, 4L * batch * outs);
+            return this;
+        }
+
+        private static Memory grow(Memory m, long bytes) {
+            return m.size() >= bytes ? m : new Memory(Math.max(bytes, 2 * m.size()));
+        }
+    }
+}

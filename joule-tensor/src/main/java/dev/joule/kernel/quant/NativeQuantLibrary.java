@@ -1,0 +1,78 @@
+package dev.joule.kernel.quant;
+
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Pointer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * {@code libjoulequant.so} (joule-tensor/src/main/c/joulequant.c) bound by JNA direct mapping:
+ * static natives with {@link Pointer} arguments, so no Java array is copied by the binding itself;
+ * the callers keep weights in native memory ({@link NativeWeights}) and copy only activations and
+ * results. {@link #load()} decides whether the library may be used at all and says why not.
+ */
+final class NativeQuantLibrary {
+    /** Must equal {@code jq_abi_version()} in the C file. */
+    static final int ABI_VERSION = 1;
+    static final String RESOURCE = "/native/linux-x86_64/libjoulequant.so";
+
+    private NativeQuantLibrary() {}
+
+    static native int jq_abi_version();
+
+    static native int jq_cpu_supported();
+
+    static native void jq_row_sums128(Pointer w, int rows, int cols, Pointer sums);
+
+    static native void jq_w8a8(Pointer qx, int batch, Pointer qw, Pointer sums128, int out, int cols,
+                               int o0, int o1, Pointer acc, Pointer xs, Pointer ws, Pointer y);
+
+    /** Empty when usable; otherwise the reason it is not (one line for the log). */
+    static Optional<String> load() {
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        String arch = System.getProperty("os.arch", "");
+        if (!os.contains("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
+            return Optional.of("no native int8 kernel for " + os + "/" + arch + " (only linux-x86_64 is built)");
+        }
+        Optional<String> cpu = CpuFlags.missing("avx512f", "avx512bw", "avx512_vnni");
+        if (cpu.isPresent()) {
+            return cpu;
+        }
+        if (NativeQuantLibrary.class.getResource(RESOURCE) == null) {
+            return Optional.of("libjoulequant.so is not in this build (built only where gcc exists, Maven profile 'native')");
+        }
+        try {
+            Path file = extract();
+            Native.register(NativeQuantLibrary.class, NativeLibrary.getInstance(file.toString()));
+            int abi = jq_abi_version();
+            if (abi != ABI_VERSION) {
+                return Optional.of("libjoulequant.so has ABI " + abi + ", expected " + ABI_VERSION + " (stale build; rebuild joule-tensor)");
+            }
+            if (jq_cpu_supported() != 1) {
+                return Optional.of("libjoulequant.so reports that this CPU lacks AVX-512 VNNI (CPUID)");
+            }
+            return Optional.empty();
+        } catch (Throwable e) { // UnsatisfiedLinkError, NoClassDefFoundError (no JNA), I/O
+            return Optional.of("libjoulequant.so did not load: " + e);
+        }
+    }
+
+    private static Path extract() throws IOException {
+        Path file = Files.createTempFile("libjoulequant", ".so");
+        file.toFile().deleteOnExit();
+        try (InputStream in = NativeQuantLibrary.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new UncheckedIOException(new IOException(RESOURCE + " vanished from the classpath"));
+            }
+            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return file;
+    }
+}

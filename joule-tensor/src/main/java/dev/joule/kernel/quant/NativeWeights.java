@@ -1,0 +1,35 @@
+package dev.joule.kernel.quant;
+
+import com.sun.jna.Memory;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+
+/**
+ * An {@link Int8Matrix}'s codes, scales and {@code 128 · Σ_i q[o, i]} row sums copied once into
+ * native memory, so a native call passes pointers instead of having JNA copy a megabyte of weights
+ * per call. Cached per matrix identity (weakly: the copy goes when the matrix does; JNA frees
+ * {@link Memory} when it is collected). The matrix is treated as immutable, as its users do: codes
+ * changed in place after the first native call are not seen.
+ */
+final class NativeWeights {
+    private static final Map<Int8Matrix, NativeWeights> CACHE = Collections.synchronizedMap(new WeakHashMap<>());
+
+    final Memory codes;
+    final Memory scales;
+    final Memory sums128;
+
+    private NativeWeights(Int8Matrix w) {
+        int rows = w.rows(), cols = w.cols();
+        codes = new Memory((long) rows * cols);
+        codes.write(0, w.codes(), 0, rows * cols);
+        scales = new Memory(4L * rows);
+        scales.write(0, w.scales(), 0, rows);
+        sums128 = new Memory(4L * rows);
+        NativeQuantLibrary.jq_row_sums128(codes, rows, cols, sums128);
+    }
+
+    static NativeWeights of(Int8Matrix w) {
+        return CACHE.computeIfAbsent(w, NativeWeights::new);
+    }
+}
