@@ -1,5 +1,6 @@
 package dev.joule.kernel.forms;
 
+import dev.joule.kernel.Parallel;
 import dev.joule.tensor.OpCounter;
 import java.util.Arrays;
 
@@ -18,6 +19,11 @@ import java.util.Arrays;
  * on it up to float summation order (the zeros that dense multiplies add nothing).
  * {@link #macsPerRow()} is the small form's ({@code kr · kc} for dense).
  *
+ * <p>Consecutive kept columns (rows) are gathered (scattered) as runs; a dropped output column is
+ * written once, with 0. A large batch on a gemm-backed small form ({@link DenseWeights},
+ * {@link PackedDenseWeights}) runs in row blocks of about 128 KiB of scratch, the blocks split across
+ * {@link Parallel}'s threads, with the same results (each row of a gemm is computed on its own).
+ *
  * <p>Thread safety: the gathered inputs and small outputs live in per-thread scratch arrays that
  * grow to the largest call, so one form may be used from several threads at once.
  */
@@ -29,6 +35,12 @@ public final class ShrunkWeights implements LinearWeights {
     private final LinearWeights small;
     private final boolean allCols;
     private final boolean allRows;
+    /** Runs of consecutive kept columns: first input column and length of each (copied as blocks). */
+    private final int[][] colRuns;
+    /** Runs of consecutive kept rows: first output column and length of each. */
+    private final int[][] rowRuns;
+    /** Whether {@link #small}'s rows are computed independently (gemm), so batches may be cut into row blocks. */
+    private final boolean rowIndependent;
     private final ThreadLocal<float[][]> scratch = ThreadLocal.withInitial(() -> new float[2][0]);
 
     private ShrunkWeights(int out, int in, int[] keptRows, int[] keptCols, LinearWeights small) {
@@ -39,6 +51,28 @@ public final class ShrunkWeights implements LinearWeights {
         this.small = small;
         this.allCols = keptCols.length == in;
         this.allRows = keptRows.length == out;
+        this.colRuns = runs(keptCols);
+        this.rowRuns = runs(keptRows);
+        this.rowIndependent = small instanceof DenseWeights || small instanceof PackedDenseWeights;
+    }
+
+    /** {@code {starts, lengths}} of the runs of consecutive values in a strictly increasing index list. */
+    private static int[][] runs(int[] kept) {
+        int count = 0;
+        for (int i = 0; i < kept.length; i++) {
+            if (i == 0 || kept[i] != kept[i - 1] + 1) {
+                count++;
+            }
+        }
+        int[] starts = new int[count];
+        int[] lengths = new int[count];
+        for (int i = 0, r = -1; i < kept.length; i++) {
+            if (i == 0 || kept[i] != kept[i - 1] + 1) {
+                starts[++r] = kept[i];
+            }
+            lengths[r]++;
+        }
+        return new int[][] {starts, lengths};
     }
 
     /**
@@ -122,6 +156,47 @@ public final class ShrunkWeights implements LinearWeights {
             Arrays.fill(y, yOff, yOff + rows * out, 0f);
             return;
         }
+        int blocks = rowBlocks(rows);
+        if (blocks <= 1) {
+            multiplyRows(x, xOff, rows, y, yOff);
+            return;
+        }
+        // Gather, small product and scatter block by block, the blocks split across threads: the
+        // gathered and small outputs stay in cache, and gather and scatter run in parallel too.
+        Parallel.parallelFor(blocks, 1, (b0, b1) -> {
+            for (int b = b0; b < b1; b++) {
+                int r0 = (int) ((long) rows * b / blocks);
+                int r1 = (int) ((long) rows * (b + 1) / blocks);
+                multiplyRows(x, xOff + r0 * in, r1 - r0, y, yOff + r0 * out);
+            }
+        });
+    }
+
+    /**
+     * How many row blocks a batch of {@code rows} is cut into (1: not cut). Only for a gemm-backed small
+     * form, whose rows do not depend on each other, and only where every block stays on the same gemm
+     * path as the whole batch (two rows or more, above the tiny-product size), so results are unchanged.
+     */
+    private int rowBlocks(int rows) {
+        if (!rowIndependent || (allCols && allRows)) {
+            return 1;
+        }
+        int kr = keptRows.length, kc = keptCols.length;
+        // Gathered inputs and small outputs of one block: about 128 KiB, within L2.
+        int blockRows = Math.max(16, (BLOCK_FLOATS / (kr + kc)) / 6 * 6);
+        int blocks = rows / blockRows;
+        if (blocks < 2 || (long) (rows / blocks) * kr * kc <= MIN_BLOCK_MACS) {
+            return 1;
+        }
+        return blocks;
+    }
+
+    private static final int BLOCK_FLOATS = 1 << 15;
+    /** Above the gemm's tiny-product size (512 MACs), with margin: smaller products take scalar loops. */
+    private static final long MIN_BLOCK_MACS = 4096;
+
+    private void multiplyRows(float[] x, int xOff, int rows, float[] y, int yOff) {
+        int kr = keptRows.length, kc = keptCols.length;
         float[][] s = scratch.get();
         float[] xs = x;
         int xsOff = xOff;
@@ -145,25 +220,60 @@ public final class ShrunkWeights implements LinearWeights {
         return a.length >= length ? a : new float[length];
     }
 
+    /** Runs this long or longer are copied with {@link System#arraycopy}; shorter ones element by element. */
+    private static final int COPY_RUN = 8;
+
     private void gather(float[] x, int xOff, int rows, float[] xs) {
         int kc = keptCols.length;
+        int[] starts = colRuns[0], lengths = colRuns[1];
         for (int b = 0; b < rows; b++) {
             int src = xOff + b * in;
             int dst = b * kc;
-            for (int c = 0; c < kc; c++) {
-                xs[dst + c] = x[src + keptCols[c]];
+            for (int r = 0; r < starts.length; r++) {
+                int s = src + starts[r], len = lengths[r];
+                if (len >= COPY_RUN) {
+                    System.arraycopy(x, s, xs, dst, len);
+                } else {
+                    for (int i = 0; i < len; i++) {
+                        xs[dst + i] = x[s + i];
+                    }
+                }
+                dst += len;
             }
         }
     }
 
+    /** Kept rows copied in runs, each dropped one written once with 0 (no fill of the whole output first). */
     private void scatter(float[] ys, int rows, float[] y, int yOff) {
         int kr = keptRows.length;
-        Arrays.fill(y, yOff, yOff + rows * out, 0f);
+        int[] starts = rowRuns[0], lengths = rowRuns[1];
         for (int b = 0; b < rows; b++) {
             int dst = yOff + b * out;
             int src = b * kr;
-            for (int r = 0; r < kr; r++) {
-                y[dst + keptRows[r]] = ys[src + r];
+            int done = 0;
+            for (int r = 0; r < starts.length; r++) {
+                int start = starts[r], len = lengths[r];
+                zero(y, dst + done, dst + start);
+                if (len >= COPY_RUN) {
+                    System.arraycopy(ys, src, y, dst + start, len);
+                } else {
+                    for (int i = 0; i < len; i++) {
+                        y[dst + start + i] = ys[src + i];
+                    }
+                }
+                src += len;
+                done = start + len;
+            }
+            zero(y, dst + done, dst + out);
+        }
+    }
+
+    private static void zero(float[] y, int from, int to) {
+        if (to - from >= COPY_RUN) {
+            Arrays.fill(y, from, to, 0f);
+        } else {
+            for (int i = from; i < to; i++) {
+                y[i] = 0f;
             }
         }
     }
