@@ -64,6 +64,29 @@ class CompressCommandTest {
     }
 
     @Test
+    void twoOfFourWithQatAndABudgetRunsEveryStage() throws Exception {
+        Path out = tmp.resolve("mlp-24");
+        CliRun c = CliRun.of("compress", "--checkpoint", ckpt.toString(), "--prune", "0.5:2:4", "--quantize", "int8-weight",
+                "--qat", "--epochs", "0.2", "--fine-tune-steps", "10", "--max-accuracy-drop", "0", "--rounds", "1",
+                "--min-infer-seconds", "0.1", "--threads", "1", "--out", out.toString(), "--json");
+        assertEquals(0, c.exitCode(), c.toString());
+        JsonNode r = JSON.readTree(c.out());
+        assertTrue(r.get("fineTuneSteps").asLong() > 10, "fine-tuning and QAT steps both ran: " + r);
+        assertTrue(r.get("accuracyDeltaPoints").asDouble() >= -100 * 0.02 || r.get("keptF32").size() > 0, r.toString());
+        for (JsonNode l : r.get("layers")) {
+            // 2:4 zeroes two of every four inputs in each row of fc1 (784 = 196 groups of 4); int8 rounding
+            // may zero a few more small survivors.
+            if (l.get("name").asText().equals("fc1.weight")) {
+                double zeros = l.get("sparsity").asDouble();
+                assertTrue(zeros >= 0.5 && zeros < 0.52, l.toString());
+            }
+        }
+        assertTrue(Files.isRegularFile(out.resolve("compress-report.json")), "the report is kept with the checkpoint");
+        CliRun eval = CliRun.of("eval", "--checkpoint", out.toString(), "--json");
+        assertEquals(0, eval.exitCode(), eval.toString());
+    }
+
+    @Test
     void nothingToDoIsAUsageError() {
         CliRun c = CliRun.of("compress", "--checkpoint", ckpt.toString());
         assertEquals(2, c.exitCode(), c.toString());
