@@ -1,0 +1,150 @@
+package dev.joule.bench.kernel;
+
+import dev.joule.kernel.Kernels;
+import dev.joule.kernel.Parallel;
+import dev.joule.kernel.PackedMatrix;
+import dev.joule.kernel.forms.DenseWeights;
+import dev.joule.kernel.forms.LinearWeights;
+import dev.joule.kernel.forms.ShrunkWeights;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Plain timing harness (not JMH: each figure is the median of short rounds, so a whole run stays under a
+ * minute on a shared machine) for the few-row gemm and the structured-pruning form.
+ *
+ * <pre>
+ *   gemm THREADS [M,...]   x [M, 384] · W [384, 1536] pre-packed (PackedMatrix), and x [M, 1536] · W [1536, 384];
+ *                          run once with -Djoule.gemm.edgeKernels=false and once without to compare
+ *   shrunk THREADS         x [4096, 128] through W [256, 128] pruned to 192 rows × 64 columns: the form
+ *                          now, the previous algorithm (index gather, fill, index scatter, one small
+ *                          product) and the dense [256, 128] product, alternating in one process
+ * </pre>
+ * Prints one line per case: median GMAC/s over the rounds (MACs of the product actually computed).
+ */
+public final class SmallRowsGemmBench {
+    private static final int ROUNDS = 7;
+    private static final long ROUND_NANOS = 150_000_000L;
+
+    private SmallRowsGemmBench() {}
+
+    public static void main(String[] args) {
+        Parallel.setThreads(Integer.parseInt(args[1]));
+        System.out.println("kernels " + Kernels.get().name() + ", threads " + Parallel.threads()
+                + ", edgeKernels " + System.getProperty("joule.gemm.edgeKernels", "true"));
+        if (args[0].equals("gemm")) {
+            int[] ms = args.length > 2 ? Arrays.stream(args[2].split(",")).mapToInt(Integer::parseInt).toArray()
+                    : new int[] {1, 8, 20, 32};
+            gemm(384, 1536, ms);
+            gemm(1536, 384, ms);
+        } else {
+            shrunk();
+        }
+    }
+
+    private static void gemm(int k, int n, int[] ms) {
+        Random r = new Random(1);
+        float[] w = random(r, k * n);
+        PackedMatrix packed = PackedMatrix.pack(false, w, 0, n, k, n);
+        for (int m : ms) {
+            float[] x = random(r, m * k);
+            float[] c = new float[m * n];
+            Runnable call = () -> packed.multiply(m, x, 0, k, 0f, c, 0, n);
+            time(call, 2_000_000_000L);
+            System.out.printf("gemm pre-packed m=%d k=%d n=%d: %.1f GMAC/s%n", m, k, n,
+                    (double) m * k * n / median(call));
+        }
+    }
+
+    private static void shrunk() {
+        int rows = 4096, out = 256, in = 128;
+        Random r = new Random(2);
+        float[] w = random(r, out * in);
+        int[] keptRows = pick(r, out, 192);
+        int[] keptCols = pick(r, in, 64);
+        ShrunkWeights form = ShrunkWeights.of(w, out, in, keptRows, keptCols);
+        DenseWeights dense = new DenseWeights(out, in, w);
+        float[] x = random(r, rows * in);
+        float[] y = new float[rows * out];
+        float[] legacyY = new float[rows * out];
+        Runnable now = () -> form.multiply(x, 0, rows, y, 0);
+        Runnable before = () -> legacy(form.small(), keptRows, keptCols, out, in, x, rows, legacyY);
+        Runnable full = () -> dense.multiply(x, 0, rows, y, 0);
+        long smallMacs = (long) rows * keptRows.length * keptCols.length;
+        long denseMacs = (long) rows * out * in;
+        for (int pass = 0; pass < 2; pass++) {
+            time(now, 1_000_000_000L);
+            time(before, 1_000_000_000L);
+            time(full, 1_000_000_000L);
+            System.out.printf("pass %d: shrunk now %.1f GMAC/s (small MACs), shrunk before %.1f, dense 256x128 %.1f (dense MACs)%n",
+                    pass, smallMacs / median(now), smallMacs / median(before), denseMacs / median(full));
+        }
+        now.run();
+        before.run();
+        System.out.println("shrunk now == before bit for bit: " + Arrays.equals(y, legacyY));
+    }
+
+    /** The previous algorithm's scratch, kept between calls as its thread-local scratch was. */
+    private static float[] legacyXs = new float[0];
+    private static float[] legacyYs = new float[0];
+
+    /** The algorithm ShrunkWeights used before 2026-11-26 11:00: index gather, whole-output fill, index scatter. */
+    private static void legacy(LinearWeights small, int[] kr, int[] kc, int out, int in, float[] x, int rows, float[] y) {
+        float[] xs = legacyXs.length >= rows * kc.length ? legacyXs : (legacyXs = new float[rows * kc.length]);
+        for (int b = 0; b < rows; b++) {
+            for (int c = 0; c < kc.length; c++) {
+                xs[b * kc.length + c] = x[b * in + kc[c]];
+            }
+        }
+        float[] ys = legacyYs.length >= rows * kr.length ? legacyYs : (legacyYs = new float[rows * kr.length]);
+        small.multiply(xs, 0, rows, ys, 0);
+        Arrays.fill(y, 0, rows * out, 0f);
+        for (int b = 0; b < rows; b++) {
+            for (int c = 0; c < kr.length; c++) {
+                y[b * out + kr[c]] = ys[b * kr.length + c];
+            }
+        }
+    }
+
+    private static int[] pick(Random r, int n, int count) {
+        List<Integer> all = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            all.add(i);
+        }
+        java.util.Collections.shuffle(all, r);
+        return all.subList(0, count).stream().mapToInt(Integer::intValue).sorted().toArray();
+    }
+
+    private static float[] random(Random r, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = r.nextFloat() * 2 - 1;
+        }
+        return a;
+    }
+
+    /** Calls {@code call} repeatedly for about {@code nanos}; returns the calls made. */
+    private static long time(Runnable call, long nanos) {
+        long start = System.nanoTime();
+        long calls = 0;
+        while (System.nanoTime() - start < nanos) {
+            call.run();
+            calls++;
+        }
+        return calls;
+    }
+
+    /** Median nanoseconds per call over {@link #ROUNDS} rounds of about {@link #ROUND_NANOS}. */
+    private static double median(Runnable call) {
+        double[] perCall = new double[ROUNDS];
+        for (int i = 0; i < ROUNDS; i++) {
+            long start = System.nanoTime();
+            long calls = time(call, ROUND_NANOS);
+            perCall[i] = (double) (System.nanoTime() - start) / calls;
+        }
+        Arrays.sort(perCall);
+        return perCall[ROUNDS / 2];
+    }
+}
