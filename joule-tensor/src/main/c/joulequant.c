@@ -45,6 +45,28 @@ static inline __attribute__((always_inline)) __mmask64 tail_mask(int32_t left) {
 }
 
 /*
+ * Four accumulators (one activation row, weight rows o .. o + 3) reduced together: two rounds of
+ * unpack-and-add leave each 128-bit lane holding partial sums of all four, then the lanes are added.
+ * Integer adds wrap, so the order does not matter; the epilogue is the scalar expression per lane.
+ */
+static inline __attribute__((always_inline)) void finish4(
+        const __m512i s[4], int32_t b, int32_t out, int32_t o, const int32_t *sums128,
+        int32_t *acc, const float *xs, const float *ws, float *y) {
+    __m512i t0 = _mm512_add_epi32(_mm512_unpacklo_epi32(s[0], s[1]), _mm512_unpackhi_epi32(s[0], s[1]));
+    __m512i t1 = _mm512_add_epi32(_mm512_unpacklo_epi32(s[2], s[3]), _mm512_unpackhi_epi32(s[2], s[3]));
+    __m512i u = _mm512_add_epi32(_mm512_unpacklo_epi64(t0, t1), _mm512_unpackhi_epi64(t0, t1));
+    __m256i h = _mm256_add_epi32(_mm512_castsi512_si256(u), _mm512_extracti64x4_epi64(u, 1));
+    __m128i q = _mm_add_epi32(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1));
+    q = _mm_sub_epi32(q, _mm_loadu_si128((const __m128i *) (sums128 + o)));
+    size_t at = (size_t) b * out + o;
+    if (acc) _mm_storeu_si128((__m128i *) (acc + at), q);
+    if (y) {
+        __m128 scale = _mm_mul_ps(_mm_set1_ps(xs[b]), _mm_loadu_ps(ws + o));
+        _mm_storeu_ps(y + at, _mm_mul_ps(_mm_cvtepi32_ps(q), scale));
+    }
+}
+
+/*
  * NB activation rows (b0 ..) times NO weight rows (o ..): NB * NO zmm accumulators, each weight
  * load feeds NB dot instructions and each activation load NO. Constant NB/NO after inlining, so the
  * loops unroll and the accumulators stay in registers.
@@ -80,6 +102,10 @@ static inline __attribute__((always_inline)) void tile(
         for (int b = 0; b < NB; b++)
             for (int r = 0; r < NO; r++)
                 s[b][r] = _mm512_dpbusd_epi32(s[b][r], xv[b], wv[r]);
+    }
+    if (NO == 4) {
+        for (int b = 0; b < NB; b++) finish4(s[b], b0 + b, out, o, sums128, acc, xs, ws, y);
+        return;
     }
     for (int b = 0; b < NB; b++) {
         for (int r = 0; r < NO; r++) {
