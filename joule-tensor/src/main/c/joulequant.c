@@ -19,7 +19,7 @@
 #define JQ_API __attribute__((visibility("default")))
 
 /** Bumped when a signature changes, so Java refuses a stale library. */
-JQ_API int32_t jq_abi_version(void) { return 1; }
+JQ_API int32_t jq_abi_version(void) { return 2; }
 
 /** 1 when this CPU runs the kernels (AVX-512 F/BW and VNNI). */
 JQ_API int32_t jq_cpu_supported(void) {
@@ -149,4 +149,41 @@ JQ_API void jq_w8a8(const int8_t *qx, int32_t batch, const int8_t *qw, const int
             default: break;
         }
     }
+}
+
+/*
+ * Dynamic symmetric int8 quantization of rows x rows of cols floats, the rule of Java's
+ * SymmetricInt8.quantizeRow: scale = amax / 127 (float), q = clamp(rint(x / scale), -127, 127),
+ * rounding half to even (roundscale with the default nearest-even mode), an all-zero row gets scale 0
+ * and codes 0. Returns 0, or -1 at the first non-finite value (the Java caller then names it).
+ */
+JQ_API int32_t jq_quantize_rows(const float *x, int32_t rows, int32_t cols, int8_t *q, float *scales) {
+    const __m512 finite_max = _mm512_set1_ps(3.40282347e38f);
+    const __m512 lo = _mm512_set1_ps(-127.0f), hi = _mm512_set1_ps(127.0f);
+    for (int32_t r = 0; r < rows; r++) {
+        const float *row = x + (size_t) r * cols;
+        int8_t *out = q + (size_t) r * cols;
+        __m512 amax = _mm512_setzero_ps();
+        for (int32_t i = 0; i < cols; i += 16) {
+            __mmask16 m = cols - i >= 16 ? (__mmask16) 0xFFFF : (__mmask16) ((1u << (cols - i)) - 1);
+            __m512 a = _mm512_abs_ps(_mm512_maskz_loadu_ps(m, row + i));
+            if (_mm512_mask_cmp_ps_mask(m, a, finite_max, _CMP_LE_OQ) != m) return -1; /* NaN or Inf */
+            amax = _mm512_max_ps(amax, a);
+        }
+        float scale = _mm512_reduce_max_ps(amax) / 127.0f;
+        scales[r] = scale;
+        if (scale == 0.0f) {
+            for (int32_t i = 0; i < cols; i++) out[i] = 0;
+            continue;
+        }
+        const __m512 sv = _mm512_set1_ps(scale);
+        for (int32_t i = 0; i < cols; i += 16) {
+            __mmask16 m = cols - i >= 16 ? (__mmask16) 0xFFFF : (__mmask16) ((1u << (cols - i)) - 1);
+            __m512 v = _mm512_div_ps(_mm512_maskz_loadu_ps(m, row + i), sv);
+            v = _mm512_roundscale_ps(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+            v = _mm512_min_ps(_mm512_max_ps(v, lo), hi);
+            _mm512_mask_cvtepi32_storeu_epi8(out + i, m, _mm512_cvtps_epi32(v));
+        }
+    }
+    return 0;
 }

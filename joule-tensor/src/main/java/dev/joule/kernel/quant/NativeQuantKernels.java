@@ -6,8 +6,9 @@ import dev.joule.kernel.Parallel;
 import java.util.Optional;
 
 /**
- * W8A8 on the native AVX-512 VNNI kernel ({@code vpdpbusd}, ADR 0010); the weight-only int8 and int4
- * products and the activation quantizer are delegated to the Java kernels given at construction.
+ * W8A8 and the dynamic activation quantizer on the native AVX-512 VNNI kernel ({@code vpdpbusd},
+ * ADR 0010); the weight-only int8 and int4 products are delegated to the Java kernels given at
+ * construction.
  * Results are those of {@link ScalarQuantKernels} bit for bit (the same int32 sums, the same
  * epilogue), checked by {@link NativeQuantSelfTest} before {@link QuantKernels#get()} chooses it.
  *
@@ -50,9 +51,19 @@ public final class NativeQuantKernels implements QuantKernels {
         return "quant native avx512-vnni (weight-only: " + weightOnly.name() + ")";
     }
 
+    /** The same codes and scales as {@link Int8Activations#quantize}, computed natively (the Java loop divides per element). */
     @Override
     public Int8Activations quantizeActivations(float[] x, int xOff, Int8Activations out) {
-        return weightOnly.quantizeActivations(x, xOff, out);
+        int rows = out.rows(), cols = out.cols();
+        QuantChecks.window("activations", x.length, xOff, (long) rows * cols);
+        Scratch s = SCRATCH.get().fitFloats(rows, cols);
+        s.xFloats.write(0, x, xOff, rows * cols);
+        if (NativeQuantLibrary.jq_quantize_rows(s.xFloats, rows, cols, s.xCodes, s.xScales) != 0) {
+            return out.quantize(x, xOff); // a non-finite value: the Java path names it
+        }
+        s.xCodes.read(0, out.codes(), 0, rows * cols);
+        s.xScales.read(0, out.scales(), 0, rows);
+        return out;
     }
 
     @Override
@@ -104,6 +115,14 @@ public final class NativeQuantKernels implements QuantKernels {
         Memory xCodes = new Memory(64);
         Memory xScales = new Memory(64);
         Memory out = new Memory(64);
+        Memory xFloats = new Memory(64);
+
+        Scratch fitFloats(int rows, int cols) {
+            xFloats = grow(xFloats, 4L * rows * cols);
+            xCodes = grow(xCodes, (long) rows * cols);
+            xScales = grow(xScales, 4L * rows);
+            return this;
+        }
 
         Scratch fit(int batch, int in, int outs) {
             xCodes = grow(xCodes, (long) batch * in);

@@ -20,7 +20,7 @@ import java.util.Optional;
  */
 final class NativeQuantLibrary {
     /** Must equal {@code jq_abi_version()} in the C file. */
-    static final int ABI_VERSION = 1;
+    static final int ABI_VERSION = 2;
     static final String RESOURCE = "/native/linux-x86_64/libjoulequant.so";
 
     private NativeQuantLibrary() {}
@@ -33,6 +33,8 @@ final class NativeQuantLibrary {
 
     static native void jq_w8a8(Pointer qx, int batch, Pointer qw, Pointer sums128, int out, int cols,
                                int o0, int o1, Pointer acc, Pointer xs, Pointer ws, Pointer y);
+
+    static native int jq_quantize_rows(Pointer x, int rows, int cols, Pointer q, Pointer scales);
 
     /** Empty when usable; otherwise the reason it is not (one line for the log). */
     static Optional<String> load() {

@@ -8,7 +8,8 @@ import java.util.SplittableRandom;
  * The start-up check before {@link QuantKernels#get()} trusts the native kernel: random codes over
  * shapes with tails (columns not a multiple of 64, 1 to 5 rows of activations, output rows not a
  * multiple of 4) and the extreme codes (all 127 against all −127), compared with {@link ScalarQuantKernels} for identical
- * int32 sums and identical f32 outputs. Milliseconds.
+ * int32 sums and identical f32 outputs; and the activation quantizer against {@link Int8Activations#quantize}
+ * (codes and scales, ties included). Milliseconds.
  */
 final class NativeQuantSelfTest {
     private static final int[][] SHAPES = { // batch, out, in
@@ -28,6 +29,25 @@ final class NativeQuantSelfTest {
                     return bad;
                 }
             }
+        }
+        return quantizer(candidate, rnd);
+    }
+
+    /** Codes and scales of the activation quantizer, including exact ties (x / scale = k + 0.5), an all-zero row and tails. */
+    private static Optional<String> quantizer(QuantKernels candidate, SplittableRandom rnd) {
+        int rows = 4, cols = 77;
+        float[] x = new float[1 + rows * cols];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (rnd.nextGaussian() * 3);
+        }
+        for (int i = 0; i < cols; i++) { // row 1: amax 127, so scale 1 and halves are ties
+            x[1 + cols + i] = i == 0 ? 127f : (i - 38) + 0.5f;
+        }
+        Arrays.fill(x, 1 + 2 * cols, 1 + 3 * cols, 0f);
+        Int8Activations want = new Int8Activations(rows, cols).quantize(x, 1);
+        Int8Activations got = candidate.quantizeActivations(x, 1, new Int8Activations(rows, cols));
+        if (!Arrays.equals(want.codes(), got.codes()) || !Arrays.equals(want.scales(), got.scales())) {
+            return Optional.of("native activation quantization differs from Int8Activations.quantize");
         }
         return Optional.empty();
     }

@@ -103,6 +103,36 @@ class NativeQuantKernelsTest {
     }
 
     @Test
+    void activationQuantizerMatchesTheJavaRuleIncludingTies() {
+        QuantKernels k = kernels();
+        SplittableRandom rnd = new SplittableRandom(11);
+        for (int cols : new int[] {1, 15, 16, 17, 300, 1024 + 3}) {
+            int rows = 5;
+            float[] x = new float[2 + rows * cols];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) (rnd.nextGaussian() * Math.pow(10, rnd.nextInt(-3, 4)));
+            }
+            for (int i = 0; i < cols; i++) { // row 0: scale exactly 1, every other value a tie
+                x[2 + i] = i == 0 ? -127f : (i % 255 - 127) + 0.5f;
+            }
+            Arrays.fill(x, 2 + cols, 2 + 2 * cols, 0f); // row 1: all zero
+            Int8Activations want = new Int8Activations(rows, cols).quantize(x, 2);
+            Int8Activations got = k.quantizeActivations(x, 2, new Int8Activations(rows, cols));
+            assertArrayEquals(want.codes(), got.codes(), "codes, cols " + cols);
+            assertArrayEquals(want.scales(), got.scales(), 0f, "scales, cols " + cols);
+        }
+    }
+
+    @Test
+    void activationQuantizerNamesNonFiniteValues() {
+        QuantKernels k = kernels();
+        float[] x = {1f, 2f, Float.NaN, 4f};
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> k.quantizeActivations(x, 0, new Int8Activations(1, 4)));
+        assertTrue(e.getMessage().contains("index 2"), e.getMessage());
+    }
+
+    @Test
     void nameSaysNativeAndTheWeightOnlyKernels() {
         assertTrue(kernels().name().startsWith("quant native"), kernels().name());
     }
