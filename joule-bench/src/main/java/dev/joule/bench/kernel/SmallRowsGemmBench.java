@@ -44,6 +44,36 @@ public final class SmallRowsGemmBench {
         }
     }
 
+    /**
+     * Median GMAC/s of the pre-packed {@code x [m, k] · W [k, n]} after about {@code warmupMillis} of
+     * untimed calls (for {@link SideBySideBench}, which calls it through two class loaders).
+     */
+    public static double gemmRate(int threads, int m, int k, int n, int warmupMillis) {
+        Parallel.setThreads(threads);
+        Random r = new Random(1);
+        float[] w = random(r, k * n);
+        PackedMatrix packed = PackedMatrix.pack(false, w, 0, n, k, n);
+        float[] x = random(r, m * k);
+        float[] c = new float[m * n];
+        Runnable call = () -> packed.multiply(m, x, 0, k, 0f, c, 0, n);
+        time(call, warmupMillis * 1_000_000L);
+        return (double) m * k * n / median(call);
+    }
+
+    /** Median GMAC/s (small MACs) of ShrunkWeights at the {@code shrunk} shape, as {@link #gemmRate}. */
+    public static double shrunkRate(int threads, int warmupMillis) {
+        Parallel.setThreads(threads);
+        int rows = 4096, out = 256, in = 128;
+        Random r = new Random(2);
+        float[] w = random(r, out * in);
+        ShrunkWeights form = ShrunkWeights.of(w, out, in, pick(r, out, 192), pick(r, in, 64));
+        float[] x = random(r, rows * in);
+        float[] y = new float[rows * out];
+        Runnable call = () -> form.multiply(x, 0, rows, y, 0);
+        time(call, warmupMillis * 1_000_000L);
+        return (double) rows * 192 * 64 / median(call);
+    }
+
     private static void gemm(int k, int n, int[] ms) {
         Random r = new Random(1);
         float[] w = random(r, k * n);
