@@ -6,8 +6,8 @@ package dev.joule.kernel.quant;
  * {@code [batch, out]} at {@code y[yOff ...]}. Batch 1 is the matrix-vector product (decode);
  * larger batches reuse each weight row across the batch.
  *
- * <p>A scalar reference ({@link ScalarQuantKernels}) and a Vector API implementation sit behind this
- * interface, and a native (JNA/FFM, ADR 0010) implementation can be added later without touching callers. The
+ * <p>A scalar reference ({@link ScalarQuantKernels}), a Vector API implementation and a native one
+ * ({@link NativeQuantKernels}: AVX-512 VNNI W8A8 through JNA, ADR 0010) sit behind this interface. The
  * integer paths are exact: {@link #accumulateW8A8} gives the same int32 sums bit for bit in every
  * implementation, and {@link #gemmW8A8} applies the scales in one fixed expression,
  * {@code (float) acc · (xScale · wScale)}, so its f32 outputs are bit-identical too. Weight-only
@@ -49,7 +49,11 @@ public interface QuantKernels {
      */
     void gemmInt4Weights(float[] x, int xOff, int batch, Int4Matrix w, float[] y, int yOff);
 
-    /** The implementation matching {@link dev.joule.kernel.Kernels#get()}: vector when that is vector. */
+    /**
+     * The implementation chosen once at start-up: the native W8A8 kernel where the CPU, library and
+     * self-test allow it, over the Java kernels matching {@link dev.joule.kernel.Kernels#get()}
+     * (vector when that is vector); {@code -Djoule.quant=auto|native|vector|scalar} overrides.
+     */
     static QuantKernels get() {
         return QuantSelection.ACTIVE;
     }

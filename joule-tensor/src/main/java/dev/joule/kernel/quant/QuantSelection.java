@@ -29,7 +29,8 @@ final class QuantSelection {
     private static QuantKernels choose() {
         String mode = System.getProperty("joule.quant", "auto").trim().toLowerCase(Locale.ROOT);
         QuantKernels java = mode.equals("scalar") ? new ScalarQuantKernels() : javaChoice();
-        return choose(mode, java, NativeQuantKernels::create, NativeQuantSelfTest::run);
+        // Lambdas, not method references: NativeQuantKernels (and JNA) are resolved only when called.
+        return choose(mode, java, weightOnly -> NativeQuantKernels.create(weightOnly), k -> NativeQuantSelfTest.run(k));
     }
 
     private static QuantKernels javaChoice() {
@@ -49,8 +50,14 @@ final class QuantSelection {
             default -> throw new IllegalArgumentException(
                     "-Djoule.quant must be auto, native, vector or scalar, got '" + mode + "'");
         }
-        NativeQuantKernels.Availability loaded = loadNative.apply(java);
-        String reason = loaded.reason();
+        String reason;
+        NativeQuantKernels.Availability loaded = null;
+        try {
+            loaded = loadNative.apply(java);
+            reason = loaded.reason();
+        } catch (LinkageError e) { // JNA missing from a hand-made classpath
+            reason = "the native binding did not link: " + e;
+        }
         if (reason == null) {
             reason = selfTest.apply(loaded.kernels()).orElse(null);
             if (reason == null) {

@@ -45,6 +45,14 @@ class QuantSelectionTest {
     }
 
     @Test
+    void aBindingThatDoesNotLinkFallsBack() {
+        Function<QuantKernels, NativeQuantKernels.Availability> noJna = k -> {
+            throw new NoClassDefFoundError("com/sun/jna/Pointer");
+        };
+        assertSame(java, QuantSelection.choose("auto", java, noJna, selfTest(true)));
+    }
+
+    @Test
     void vectorAndScalarNeverLoadTheLibrary() {
         assertSame(java, QuantSelection.choose("vector", java, loader(true), selfTest(true)));
         assertSame(java, QuantSelection.choose("scalar", java, loader(true), selfTest(true)));
