@@ -136,6 +136,7 @@ static inline __attribute__((always_inline)) void rows_for(
 JQ_API void jq_w8a8(const int8_t *qx, int32_t batch, const int8_t *qw, const int32_t *sums128,
                     int32_t out, int32_t cols, int32_t o0, int32_t o1,
                     int32_t *acc, const float *xs, const float *ws, float *y) {
+    if (o1 <= o0 || batch <= 0 || cols <= 0) return;
     /* Weight-row blocks of 32 outputs keep a block's weights in L1/L2 while every batch row passes. */
     const int32_t OB = batch >= 4 ? 32 : o1 - o0;
     for (int32_t ob = o0; ob < o1; ob += OB) {
