@@ -1,5 +1,6 @@
 package dev.joule.kernel.forms;
 
+import dev.joule.kernel.PackedMatrix;
 import dev.joule.kernel.Parallel;
 import dev.joule.tensor.OpCounter;
 import java.util.Arrays;
@@ -22,7 +23,9 @@ import java.util.Arrays;
  * <p>Consecutive kept columns (rows) are gathered (scattered) as runs; a dropped output column is
  * written once, with 0. A large batch on a gemm-backed small form ({@link DenseWeights},
  * {@link PackedDenseWeights}) runs in row blocks of about 128 KiB of scratch, the blocks split across
- * {@link Parallel}'s threads, with the same results (each row of a gemm is computed on its own).
+ * {@link Parallel}'s threads, with the same results (each row of a gemm is computed on its own); an
+ * f32 {@link DenseWeights} small form is then packed into gemm panels once (a second copy of the small
+ * weights, made on the first such batch) instead of on every block.
  *
  * <p>Thread safety: the gathered inputs and small outputs live in per-thread scratch arrays that
  * grow to the largest call, so one form may be used from several threads at once.
@@ -39,9 +42,16 @@ public final class ShrunkWeights implements LinearWeights {
     private final int[][] colRuns;
     /** Runs of consecutive kept rows: first output column and length of each. */
     private final int[][] rowRuns;
+    /** The output columns of the dropped rows, ascending (zeroed one by one when kept runs are short). */
+    private final int[] droppedRows;
     /** Whether {@link #small}'s rows are computed independently (gemm), so batches may be cut into row blocks. */
     private final boolean rowIndependent;
     private final ThreadLocal<float[][]> scratch = ThreadLocal.withInitial(() -> new float[2][0]);
+    /**
+     * An f32 {@link DenseWeights} small form packed into gemm panels, made on the first batch cut into
+     * blocks: the per-call gemm would pack its weights again for every block. Same results as its gemm.
+     */
+    private volatile PackedMatrix blockPanels;
 
     private ShrunkWeights(int out, int in, int[] keptRows, int[] keptCols, LinearWeights small) {
         this.out = out;
@@ -53,7 +63,20 @@ public final class ShrunkWeights implements LinearWeights {
         this.allRows = keptRows.length == out;
         this.colRuns = runs(keptCols);
         this.rowRuns = runs(keptRows);
+        this.droppedRows = complement(keptRows, out);
         this.rowIndependent = small instanceof DenseWeights || small instanceof PackedDenseWeights;
+    }
+
+    private static int[] complement(int[] kept, int bound) {
+        int[] dropped = new int[bound - kept.length];
+        for (int i = 0, k = 0, d = 0; i < bound; i++) {
+            if (k < kept.length && kept[k] == i) {
+                k++;
+            } else {
+                dropped[d++] = i;
+            }
+        }
+        return dropped;
     }
 
     /** {@code {starts, lengths}} of the runs of consecutive values in a strictly increasing index list. */
@@ -158,16 +181,17 @@ public final class ShrunkWeights implements LinearWeights {
         }
         int blocks = rowBlocks(rows);
         if (blocks <= 1) {
-            multiplyRows(x, xOff, rows, y, yOff);
+            multiplyRows(x, xOff, rows, y, yOff, null);
             return;
         }
+        PackedMatrix panels = small instanceof DenseWeights ? blockPanels() : null;
         // Gather, small product and scatter block by block, the blocks split across threads: the
         // gathered and small outputs stay in cache, and gather and scatter run in parallel too.
         Parallel.parallelFor(blocks, 1, (b0, b1) -> {
             for (int b = b0; b < b1; b++) {
                 int r0 = (int) ((long) rows * b / blocks);
                 int r1 = (int) ((long) rows * (b + 1) / blocks);
-                multiplyRows(x, xOff + r0 * in, r1 - r0, y, yOff + r0 * out);
+                multiplyRows(x, xOff + r0 * in, r1 - r0, y, yOff + r0 * out, panels);
             }
         });
     }
@@ -178,7 +202,7 @@ public final class ShrunkWeights implements LinearWeights {
      * path as the whole batch (two rows or more, above the tiny-product size), so results are unchanged.
      */
     private int rowBlocks(int rows) {
-        if (!rowIndependent || (allCols && allRows)) {
+        if (!BLOCKS || !rowIndependent || (allCols && allRows)) {
             return 1;
         }
         int kr = keptRows.length, kc = keptCols.length;
@@ -192,10 +216,24 @@ public final class ShrunkWeights implements LinearWeights {
     }
 
     private static final int BLOCK_FLOATS = 1 << 15;
+    /** {@code -Djoule.shrunk.blocks=false}: whole batches in one small product (for measurements). */
+    private static final boolean BLOCKS = Boolean.parseBoolean(System.getProperty("joule.shrunk.blocks", "true"));
     /** Above the gemm's tiny-product size (512 MACs), with margin: smaller products take scalar loops. */
     private static final long MIN_BLOCK_MACS = 4096;
 
-    private void multiplyRows(float[] x, int xOff, int rows, float[] y, int yOff) {
+    private PackedMatrix blockPanels() {
+        PackedMatrix p = blockPanels;
+        if (p == null) {
+            int kr = keptRows.length, kc = keptCols.length;
+            // The small matrix is [kr, kc] row-major: op(B) = its transpose, as DenseWeights multiplies.
+            p = PackedMatrix.pack(true, small.toDense(), 0, kc, kc, kr);
+            blockPanels = p;
+        }
+        return p;
+    }
+
+    /** Gather, small product ({@code panels} when given, else {@link #small}), scatter for one run of rows. */
+    private void multiplyRows(float[] x, int xOff, int rows, float[] y, int yOff, PackedMatrix panels) {
         int kr = keptRows.length, kc = keptCols.length;
         float[][] s = scratch.get();
         float[] xs = x;
@@ -206,14 +244,22 @@ public final class ShrunkWeights implements LinearWeights {
             gather(x, xOff, rows, xs);
         }
         if (allRows) {
-            small.multiply(xs, xsOff, rows, y, yOff);
+            smallProduct(panels, xs, xsOff, rows, y, yOff);
         } else {
             float[] ys = s[1] = grow(s[1], rows * kr);
-            small.multiply(xs, xsOff, rows, ys, 0);
+            smallProduct(panels, xs, xsOff, rows, ys, 0);
             scatter(ys, rows, y, yOff);
         }
         long moved = (allCols ? 0 : 8L * rows * kc) + (allRows ? 0 : 4L * rows * (kr + out));
         OpCounter.record(0, 0, moved);
+    }
+
+    private void smallProduct(PackedMatrix panels, float[] xs, int xsOff, int rows, float[] ys, int ysOff) {
+        if (panels == null) {
+            small.multiply(xs, xsOff, rows, ys, ysOff);
+        } else {
+            panels.multiply(rows, xs, xsOff, keptCols.length, 0f, ys, ysOff, keptRows.length);
+        }
     }
 
     private static float[] grow(float[] a, int length) {
@@ -226,6 +272,17 @@ public final class ShrunkWeights implements LinearWeights {
     private void gather(float[] x, int xOff, int rows, float[] xs) {
         int kc = keptCols.length;
         int[] starts = colRuns[0], lengths = colRuns[1];
+        if (starts.length * COPY_RUN > kc) {
+            // Short runs (scattered kept columns): one indexed load each beats a loop per run.
+            for (int b = 0; b < rows; b++) {
+                int src = xOff + b * in;
+                int dst = b * kc;
+                for (int c = 0; c < kc; c++) {
+                    xs[dst + c] = x[src + keptCols[c]];
+                }
+            }
+            return;
+        }
         for (int b = 0; b < rows; b++) {
             int src = xOff + b * in;
             int dst = b * kc;
@@ -247,6 +304,20 @@ public final class ShrunkWeights implements LinearWeights {
     private void scatter(float[] ys, int rows, float[] y, int yOff) {
         int kr = keptRows.length;
         int[] starts = rowRuns[0], lengths = rowRuns[1];
+        if (starts.length * COPY_RUN > kr) {
+            // Short runs: indexed stores of the kept outputs, then of zeros into the dropped ones.
+            for (int b = 0; b < rows; b++) {
+                int dst = yOff + b * out;
+                int src = b * kr;
+                for (int r = 0; r < kr; r++) {
+                    y[dst + keptRows[r]] = ys[src + r];
+                }
+                for (int d : droppedRows) {
+                    y[dst + d] = 0f;
+                }
+            }
+            return;
+        }
         for (int b = 0; b < rows; b++) {
             int dst = yOff + b * out;
             int src = b * kr;
