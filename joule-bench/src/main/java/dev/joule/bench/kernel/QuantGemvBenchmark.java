@@ -32,6 +32,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Setup checks the W8A8 vector result against the scalar reference bit for bit and throws if
  * they differ, so a broken kernel cannot post a fast score.
+ *
+ * <p>The quantized kernels are {@code QuantKernels.get()}: the native AVX-512 VNNI W8A8 kernel where
+ * it is available (ADR 0010); {@code -jvmArgsAppend "-Xms1g -Xmx1g -Djoule.quant=vector"} times the
+ * pure-Java ones instead (results/quant-native-2026-11-26.md).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
