@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.joule.kernel.forms.Int8Weights;
 import dev.joule.kernel.forms.PackedDenseWeights;
 import dev.joule.onnx.OnnxModel;
 import dev.joule.onnx.embed.JouleSentenceEncoder;
@@ -108,9 +109,9 @@ class MiniLmVariantsTest {
     void formsRunOnEveryLinearLayer() {
         OnnxModel m = EncoderVariant.parse("int8").apply(base);
         assertEquals(36, m.forms().size());
-        assertTrue(m.forms().values().stream().allMatch(f -> f instanceof QuantizedLinear q && q.scheme() == QuantizedLinear.Scheme.W8A8));
+        assertTrue(m.forms().values().stream().allMatch(f -> f instanceof Int8Weights q && q.scheme() == Int8Weights.Scheme.W8A8_DYNAMIC));
         assertEquals(36, m.opCounts().get(FusedOps.LINEAR));
-        assertInstanceOf(QuantizedLinear.class, m.forms().values().iterator().next());
+        assertInstanceOf(Int8Weights.class, m.forms().values().iterator().next());
     }
 
     @Test
