@@ -53,21 +53,26 @@ public final class DequantizedForm implements LinearWeights {
 
     /** Runs {@code stored}'s dequantized matrix through the f32 kernel {@code kind}. */
     public static DequantizedForm of(LinearWeights stored, Kind kind) {
-        int out = stored.outFeatures();
-        int in = stored.inFeatures();
-        float[] w = stored.toDense();
-        LinearWeights runs = switch (kind) {
+        if (kind == Kind.SHRUNK && !(stored instanceof ShrunkWeights)) {
+            throw new IllegalArgumentException("the shrunk f32 kernel needs a shrunk stored form, got " + stored.format());
+        }
+        ShrunkWeights s = stored instanceof ShrunkWeights sw ? sw : null;
+        LinearWeights runs = f32(kind, stored.toDense(), stored.outFeatures(), stored.inFeatures(),
+                s == null ? null : s.keptRows(), s == null ? null : s.keptCols());
+        return new DequantizedForm(stored, kind, runs);
+    }
+
+    /**
+     * The f32 form of kind {@code kind} over {@code w [out, in]}; {@code keptRows}/{@code keptCols} are used by
+     * {@link Kind#SHRUNK} only.
+     */
+    static LinearWeights f32(Kind kind, float[] w, int out, int in, int[] keptRows, int[] keptCols) {
+        return switch (kind) {
             case DENSE -> new DenseWeights(out, in, w);
-            case SHRUNK -> {
-                if (!(stored instanceof ShrunkWeights s)) {
-                    throw new IllegalArgumentException("the shrunk f32 kernel needs a shrunk stored form, got " + stored.format());
-                }
-                yield ShrunkWeights.of(w, out, in, s.keptRows(), s.keptCols());
-            }
+            case SHRUNK -> ShrunkWeights.of(w, out, in, keptRows, keptCols);
             case CSR -> SparseWeights.of(CsrMatrix.fromDense(w, 0, out, in, 0f));
             case NM_2_4 -> SparseWeights.of(NmMatrix.fromDense(w, 0, out, in, 2, 4));
         };
-        return new DequantizedForm(stored, kind, runs);
     }
 
     /** The quantized form whose codes are stored. */

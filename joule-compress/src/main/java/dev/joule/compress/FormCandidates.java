@@ -4,16 +4,12 @@ import dev.joule.compress.prune.ShrinkPlan;
 import dev.joule.compress.prune.ShrunkForms;
 import dev.joule.compress.quant.QuantScheme;
 import dev.joule.compress.quant.QuantizedLayer;
-import dev.joule.kernel.forms.DenseWeights;
 import dev.joule.kernel.forms.Int4Weights;
 import dev.joule.kernel.forms.Int8Weights;
 import dev.joule.kernel.forms.LinearWeights;
 import dev.joule.kernel.forms.ShrunkWeights;
-import dev.joule.kernel.forms.SparseWeights;
 import dev.joule.kernel.quant.Int4Matrix;
 import dev.joule.kernel.quant.Int8Matrix;
-import dev.joule.kernel.sparse.CsrMatrix;
-import dev.joule.kernel.sparse.NmMatrix;
 import dev.joule.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +49,8 @@ final class FormCandidates {
         if (quantized == null) {
             float[] w = layer.weight().value().toArray();
             for (DequantizedForm.Kind k : f32Kinds) {
-                c.add(f32(k, w, layer, shrink));
+                c.add(DequantizedForm.f32(k, w, layer.out(), layer.in(), shrink == null ? null : shrink.keptRows(),
+                        shrink == null ? null : shrink.keptCols()));
             }
             return c;
         }
@@ -72,15 +69,6 @@ final class FormCandidates {
             }
         }
         return c;
-    }
-
-    private static LinearWeights f32(DequantizedForm.Kind kind, float[] w, LinearLayer l, ShrinkPlan.Shrink s) {
-        return switch (kind) {
-            case DENSE -> new DenseWeights(l.out(), l.in(), w);
-            case SHRUNK -> ShrunkWeights.of(w, l.out(), l.in(), s.keptRows(), s.keptCols());
-            case CSR -> SparseWeights.of(CsrMatrix.fromDense(w, 0, l.out(), l.in(), 0f));
-            case NM_2_4 -> SparseWeights.of(NmMatrix.fromDense(w, 0, l.out(), l.in(), 2, 4));
-        };
     }
 
     /**

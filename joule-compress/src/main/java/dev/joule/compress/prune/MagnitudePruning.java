@@ -1,6 +1,7 @@
 package dev.joule.compress.prune;
 
 import dev.joule.autograd.Var;
+import dev.joule.kernel.sparse.NmMatrix;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -113,26 +114,17 @@ public final class MagnitudePruning {
         return new PruningMasks(masks);
     }
 
+    /** The kept pattern of {@link NmMatrix#fromDense}: the same selection, so a masked layer packs without loss. */
     private static float[] nOfMMask(float[] w, int rows, int cols, int n, int m) {
         float[] mask = new float[w.length];
+        boolean[] keep = new boolean[m];
         for (int r = 0; r < rows; r++) {
             for (int g0 = 0; g0 < cols; g0 += m) {
                 int len = Math.min(m, cols - g0);
                 int base = r * cols + g0;
-                for (int c = 0; c < Math.min(n, len); c++) {
-                    int best = -1;
-                    float bestMag = -1f;
-                    for (int j = 0; j < len; j++) {
-                        float mag = Math.abs(w[base + j]);
-                        if (Float.isNaN(mag)) {
-                            mag = Float.POSITIVE_INFINITY;
-                        }
-                        if (mask[base + j] == 0f && mag > bestMag) { // strict: an equal later magnitude loses
-                            best = j;
-                            bestMag = mag;
-                        }
-                    }
-                    mask[base + best] = 1f;
+                NmMatrix.selectLargest(w, base, len, Math.min(n, len), keep);
+                for (int j = 0; j < len; j++) {
+                    mask[base + j] = keep[j] ? 1f : 0f;
                 }
             }
         }

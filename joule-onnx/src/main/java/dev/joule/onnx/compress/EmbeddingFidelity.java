@@ -1,5 +1,7 @@
 package dev.joule.onnx.compress;
 
+import dev.joule.onnx.embed.Pooling;
+
 /**
  * How faithful a compressed encoder's embeddings are to the reference's, on the same sentences:
  * cosine per sentence (mean and minimum) and top-k retrieval agreement. For retrieval every
@@ -18,7 +20,7 @@ public record EmbeddingFidelity(int sentences, double meanCosine, double minCosi
         double sum = 0;
         double min = 1;
         for (int i = 0; i < n; i++) {
-            double c = cosine(reference[i], got[i]);
+            double c = Pooling.cosine(reference[i], got[i]);
             sum += c;
             min = Math.min(min, c);
         }
@@ -38,18 +40,6 @@ public record EmbeddingFidelity(int sentences, double meanCosine, double minCosi
         return new EmbeddingFidelity(n, sum / n, min, k, agree / n);
     }
 
-    static double cosine(float[] a, float[] b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += (double) a[i] * b[i];
-            na += (double) a[i] * a[i];
-            nb += (double) b[i] * b[i];
-        }
-        return dot / Math.sqrt(na * nb);
-    }
-
     /** The k sentences most similar to {@code q} (itself excluded), by cosine. */
     private static int[] nearest(float[][] e, int q, int k) {
         int[] best = new int[k];
@@ -59,7 +49,7 @@ public record EmbeddingFidelity(int sentences, double meanCosine, double minCosi
             if (j == q) {
                 continue;
             }
-            double s = cosine(e[q], e[j]);
+            double s = Pooling.cosine(e[q], e[j]);
             if (s > bestScore[k - 1]) {
                 int p = k - 1;
                 while (p > 0 && bestScore[p - 1] < s) {

@@ -86,8 +86,11 @@ public final class NmMatrix implements SparseMatrix {
         return new NmMatrix(rows, cols, n, m, values, offsets);
     }
 
-    /** Marks the {@code count} largest magnitudes of {@code w[base .. base + len)}, lower index first on ties. */
-    private static void selectLargest(float[] w, int base, int len, int count, boolean[] keep) {
+    /**
+     * Marks in {@code keep[0 .. len)} the {@code count} largest magnitudes of {@code w[base .. base + len)}, lower
+     * index first on ties, NaN as largest: the selection of {@link #fromDense}, shared with N:M pruning masks.
+     */
+    public static void selectLargest(float[] w, int base, int len, int count, boolean[] keep) {
         java.util.Arrays.fill(keep, false);
         for (int c = 0; c < count; c++) {
             int best = -1;
