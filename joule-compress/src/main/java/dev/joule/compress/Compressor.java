@@ -4,6 +4,7 @@ import dev.joule.autograd.Var;
 import dev.joule.compress.prune.FineTune;
 import dev.joule.compress.prune.GradualPruning;
 import dev.joule.compress.prune.MagnitudePruning;
+import dev.joule.compress.prune.NeuronGroups;
 import dev.joule.compress.prune.PruningMasks;
 import dev.joule.compress.prune.ShrinkPlan;
 import dev.joule.compress.prune.StructuredPruning;
@@ -129,7 +130,7 @@ public final class Compressor {
             }
         }
 
-        List<LayerReport> reports = chooseForms(layers, quantized, masks, shrink, spec);
+        List<LayerReport> reports = chooseForms(layers, quantized, masks, shrink, narrowed(model, shrink), spec);
         double finalAccuracy = accuracy.applyAsDouble(model);
         return new CompressionResult(reports, quantized, masks, shrink, keptF32, baseline, prunedAccuracy, finalAccuracy,
                 steps, seconds);
@@ -143,9 +144,30 @@ public final class Compressor {
         return new LearningRateSchedule.WarmupCosine(Math.max(1, steps / 30), steps, peak, peak * 0.02f);
     }
 
-    /** Times each compressed layer's candidate forms at its shape and attaches the fastest. */
+    /**
+     * The shrunk matrices the model's modules will run narrowed (every matrix of the unit group is shrunk): for
+     * them only the kept block is ever multiplied, so only its forms are timed and a shrunk form always runs.
+     */
+    private static Set<String> narrowed(Model model, ShrinkPlan shrink) {
+        Set<String> out = new java.util.HashSet<>();
+        if (shrink.layers().isEmpty()) {
+            return out;
+        }
+        for (List<String> group : NeuronGroups.narrowedInModules(model)) {
+            if (shrink.layers().keySet().containsAll(group)) {
+                out.addAll(group);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Times each compressed layer's candidate forms at its shape and attaches the fastest. A layer in
+     * {@code narrowed} runs inside its module as the kept block alone (no gather, no scatter): its shrunk
+     * candidates are timed by their kept block, and the fastest block runs.
+     */
     private static List<LayerReport> chooseForms(List<LinearLayer> layers, List<QuantizedLayer> quantized, PruningMasks masks,
-                                                 ShrinkPlan shrink, CompressionSpec spec) {
+                                                 ShrinkPlan shrink, Set<String> narrowed, CompressionSpec spec) {
         Map<String, QuantizedLayer> byName = new LinkedHashMap<>();
         quantized.forEach(q -> byName.put(q.name(), q));
         PruneSpec.Structure structure = spec.prune() == null ? null : spec.prune().structure();
@@ -164,8 +186,18 @@ public final class Compressor {
             List<LinearWeights> candidates = FormCandidates.of(l, q, s, pruned ? structure : null);
             double sparsity = zeroShare(l);
             int rows = (int) Math.min(MAX_CHOOSER_ROWS, Math.max(1, l.rowsPerInference() * spec.batchRows()));
-            FormChooser.Choice choice = FormChooser.fastest(candidates, rows);
-            LinearWeights form = choice.form();
+            FormChooser.Choice choice;
+            LinearWeights form;
+            if (narrowed.contains(l.name())) {
+                List<LinearWeights> shrunk = candidates.stream().filter(c -> c.shrunk() != null).toList();
+                FormChooser.Choice block = FormChooser.fastest(shrunk.stream().map(c -> (LinearWeights) c.shrunk().small()).toList(), rows);
+                form = shrunk.stream().filter(c -> c.shrunk().small() == block.form()).findFirst().orElseThrow();
+                choice = new FormChooser.Choice(form, block.timings(), "narrowed in its module (kept units only, no gather/scatter): "
+                        + block.reason());
+            } else {
+                choice = FormChooser.fastest(candidates, rows);
+                form = choice.form();
+            }
             l.weight().setInferenceWeights(form);
             String stored = q != null ? q.scheme().id() : "f32";
             out.add(new LayerReport(l.name(), l.out(), l.in(), stored, sparsity, form.kernel(), form.format(), form.storedBytes(),

@@ -123,4 +123,10 @@ public final class DequantizedForm implements LinearWeights {
     public float[] toDense() {
         return runs.toDense();
     }
+
+    /** The f32 shrunk form it runs when its kind is {@link Kind#SHRUNK}. */
+    @Override
+    public ShrunkWeights shrunk() {
+        return runs.shrunk();
+    }
 }

@@ -256,19 +256,46 @@ final class MatmulOps {
 
     /** Inference through an attached weight form ({@link Var#setInferenceWeights}): product, then bias. */
     private static Tensor linearWithForm(Tensor xv, int rows, LinearWeights form, Var bias, Tensor out) {
-        float[] o = out.data();
-        form.multiply(xv.data(), xv.offset(), rows, o, 0);
+        form.multiply(xv.data(), xv.offset(), rows, out.data(), 0);
         if (bias != null) {
-            float[] bd = bias.value().data();
-            int bo = bias.value().offset();
-            int outF = form.outFeatures();
-            for (int r = 0; r < rows; r++) {
-                int base = r * outF;
-                for (int j = 0; j < outF; j++) {
-                    o[base + j] += bd[bo + j];
-                }
-            }
+            addBias(out.data(), rows, form.outFeatures(), bias.value().data(), bias.value().offset());
         }
         return out;
+    }
+
+    static Var linearForm(Var x, LinearWeights form, float[] bias) {
+        if (GradMode.isEnabled()) {
+            throw new IllegalStateException("linearForm computes without gradients; call it inside a NoGrad scope"
+                    + " (training must go through Ops.linear on the weight parameter)");
+        }
+        int[] xs = x.shape();
+        int in = form.inFeatures();
+        int outF = form.outFeatures();
+        if (xs.length < 1 || xs[xs.length - 1] != in) {
+            throw new ShapeException("linearForm: input " + str(xs) + " must end in the form's " + in + " input features ("
+                    + form.format() + ")");
+        }
+        if (bias != null && bias.length != outF) {
+            throw new ShapeException("linearForm: bias has " + bias.length + " entries, the form " + outF + " outputs");
+        }
+        int rows = x.value().size() / Math.max(in, 1);
+        int[] outShape = xs.clone();
+        outShape[outShape.length - 1] = outF;
+        Tensor out = Tensor.zeros(outShape);
+        Tensor xv = x.value();
+        form.multiply(xv.data(), xv.offset(), rows, out.data(), 0);
+        if (bias != null) {
+            addBias(out.data(), rows, outF, bias, 0);
+        }
+        return Var.constant(out);
+    }
+
+    private static void addBias(float[] o, int rows, int outF, float[] bias, int biasOff) {
+        for (int r = 0; r < rows; r++) {
+            int base = r * outF;
+            for (int j = 0; j < outF; j++) {
+                o[base + j] += bias[biasOff + j];
+            }
+        }
     }
 }

@@ -34,6 +34,15 @@ public final class Ops {
         return MatmulOps.linear(x, weight, bias);
     }
 
+    /**
+     * Inference only: {@code x [..., in] · W[out, in]ᵀ + bias[out]} with {@code W} held in {@code form} and no
+     * weight parameter behind it (a kept block of a pruned matrix, say); {@code bias} may be null. The result is
+     * a constant, so this refuses to run while gradients are recorded (use {@link #linear} inside {@link NoGrad}).
+     */
+    public static Var linearForm(Var x, dev.joule.kernel.forms.LinearWeights form, float[] bias) {
+        return MatmulOps.linearForm(x, form, bias);
+    }
+
     // ---- arithmetic (broadcasting)
 
     public static Var add(Var a, Var b) {

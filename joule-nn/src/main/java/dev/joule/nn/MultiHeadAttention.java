@@ -1,5 +1,6 @@
 package dev.joule.nn;
 
+import dev.joule.autograd.GradMode;
 import dev.joule.autograd.Var;
 import dev.joule.tensor.Tensor;
 import java.util.Objects;
@@ -16,7 +17,9 @@ import java.util.random.RandomGenerator;
  * </pre>
  *
  * The middle step is an {@link AttentionKernel}: dense by default, or e.g. block-sparse, with the same
- * projections and parameter names. Parameters {@code q, k, v, out} are Linears so their names read
+ * projections and parameter names. In inference, when structured pruning removed whole heads (their rows of
+ * q, k, v and their columns of out, shrunk in the attached forms), only the kept heads are projected and
+ * attended ({@link NarrowedUnits}). Parameters {@code q, k, v, out} are Linears so their names read
  * {@code attn.q.weight}.
  */
 public final class MultiHeadAttention extends Module {
@@ -28,6 +31,7 @@ public final class MultiHeadAttention extends Module {
     private final Linear k;
     private final Linear v;
     private final Linear out;
+    private NarrowedUnits narrowed;
 
     /**
      * Initialised as PyTorch's {@code nn.MultiheadAttention}: q, k, v weights xavier-uniform over the fused
@@ -77,8 +81,53 @@ public final class MultiHeadAttention extends Module {
             throw new IllegalArgumentException("attention expects x [B, T, " + dModel + "], got "
                     + java.util.Arrays.toString(s));
         }
+        if (!GradMode.isEnabled()) {
+            NarrowedUnits n = narrowed();
+            if (n != null && n.active()) {
+                Var y = kernel.attend(n.produce(0, x, q), n.produce(1, x, k), n.produce(2, x, v), n.kept().length / headWidth());
+                return n.consume(y, out);
+            }
+        }
         Var y = kernel.attend(q.forward(x), k.forward(x), v.forward(x), heads);
         return out.forward(y);
+    }
+
+    private int headWidth() {
+        return dModel / heads;
+    }
+
+    /**
+     * The kept heads the attached inference forms describe, when q, k, v keep the same rows, out exactly those
+     * columns, and the kept rows are whole heads (read again only when the forms change); else inactive.
+     */
+    NarrowedUnits narrowed() {
+        NarrowedUnits n = narrowed;
+        if (n == null || !n.matches(out, q, k, v)) {
+            n = NarrowedUnits.read(out, q, k, v);
+            if (n != null && n.active() && !wholeHeads(n.kept())) {
+                n = NarrowedUnits.inactive(n);
+            }
+            narrowed = n;
+        }
+        return n;
+    }
+
+    private boolean wholeHeads(int[] kept) {
+        int dh = headWidth();
+        if (kept.length % dh != 0) {
+            return false;
+        }
+        for (int i = 0; i < kept.length; i += dh) {
+            if (kept[i] % dh != 0) {
+                return false;
+            }
+            for (int j = 1; j < dh; j++) {
+                if (kept[i + j] != kept[i] + j) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     public boolean causal() {

@@ -74,6 +74,31 @@ public final class NeuronGroups {
         return out;
     }
 
+    /**
+     * Per group whose units the model's own modules skip in inference once its matrices carry shrunk forms (a
+     * Transformer block's feed-forward channels and attention heads: {@code dev.joule.nn.NarrowedUnits}), the
+     * names of the group's weight matrices; empty for other architectures, whose shrunk matrices gather and
+     * scatter around the kept block one by one.
+     */
+    public static List<List<String>> narrowedInModules(Model model) {
+        if (!(model instanceof TransformerClassifier || model instanceof CharTransformer)) {
+            return List.of();
+        }
+        List<List<String>> out = new ArrayList<>();
+        for (NeuronGroup g : of(model)) {
+            List<String> matrices = new ArrayList<>();
+            for (List<Span> spans : List.of(g.producers(), g.consumers())) {
+                for (Span s : spans) {
+                    if (s.param().endsWith(".weight") && !matrices.contains(s.param())) {
+                        matrices.add(s.param());
+                    }
+                }
+            }
+            out.add(List.copyOf(matrices));
+        }
+        return out;
+    }
+
     private static List<NeuronGroup> transformer(ModelConfig c) {
         int headWidth = c.dModel() / c.heads();
         List<NeuronGroup> groups = new ArrayList<>();

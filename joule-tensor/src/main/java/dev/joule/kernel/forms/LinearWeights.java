@@ -40,4 +40,14 @@ public interface LinearWeights {
 
     /** The f32 matrix {@code [out, in]} row-major that {@link #multiply} computes with. */
     float[] toDense();
+
+    /**
+     * The {@link ShrunkWeights} this form multiplies with when it runs only a kept block of rows × columns of a
+     * structurally pruned matrix (itself, or the shrunk form a wrapper runs), else null. A module whose units were
+     * pruned reads it to run the kept block directly, without the gather and scatter around it
+     * ({@code dev.joule.nn.NarrowedUnits}).
+     */
+    default ShrunkWeights shrunk() {
+        return null;
+    }
 }

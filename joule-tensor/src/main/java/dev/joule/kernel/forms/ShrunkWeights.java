@@ -153,6 +153,31 @@ public final class ShrunkWeights implements LinearWeights {
         return keptCols.clone();
     }
 
+    /** The number of kept rows (no copy). */
+    public int keptRowCount() {
+        return keptRows.length;
+    }
+
+    /** The number of kept columns (no copy). */
+    public int keptColCount() {
+        return keptCols.length;
+    }
+
+    /** Whether this form keeps exactly the rows {@code rows} (ascending). */
+    public boolean keepsRows(int[] rows) {
+        return Arrays.equals(keptRows, rows);
+    }
+
+    /** Whether this form keeps exactly the columns {@code cols} (ascending). */
+    public boolean keepsCols(int[] cols) {
+        return Arrays.equals(keptCols, cols);
+    }
+
+    @Override
+    public ShrunkWeights shrunk() {
+        return this;
+    }
+
     /** The form of the small {@code [keptRows, keptCols]} matrix. */
     public LinearWeights small() {
         return small;
