@@ -16,11 +16,13 @@ import java.util.function.Function;
  *       gemm packing them on every call (the engine before pre-packing, to measure it);</li>
  *   <li>{@code int8}: W8A8 (int8 weights per channel, int8 activations per row, int32 sums);
  *       {@code int8-weight}, {@code int4-weight}: weight-only, f32 activations;</li>
- *   <li>{@code prunedP}: {@code P} % of every feed-forward block's channels removed ({@link FfnPruning});
- *       combined with a scheme by {@code +}: {@code int8-weight+pruned25}.</li>
+ *   <li>{@code prunedP}: {@code P} % of every feed-forward block's channels removed ({@link FfnPruning});</li>
+ *   <li>{@code headsP}: {@code P} % of every attention block's heads removed ({@link HeadPruning});</li>
+ *   <li>combined by {@code +}: {@code int8-weight+pruned25}, {@code int8+heads25+pruned25}.</li>
  * </ul>
  */
-public record EncoderVariant(String name, QuantizedLinear.Scheme scheme, boolean prepack, double ffnPruneFraction) {
+public record EncoderVariant(String name, QuantizedLinear.Scheme scheme, boolean prepack, double ffnPruneFraction,
+                             double headPruneFraction) {
 
     /** Parses a variant name (see the class comment); unknown names are refused with the list. */
     public static EncoderVariant parse(String spec) {
@@ -28,6 +30,7 @@ public record EncoderVariant(String name, QuantizedLinear.Scheme scheme, boolean
         QuantizedLinear.Scheme scheme = null;
         boolean prepack = true;
         double prune = 0;
+        double heads = 0;
         for (String part : name.split("\\+")) {
             switch (part) {
                 case "f32" -> { }
@@ -35,16 +38,22 @@ public record EncoderVariant(String name, QuantizedLinear.Scheme scheme, boolean
                 case "int8", "w8a8" -> scheme = QuantizedLinear.Scheme.W8A8;
                 case "int8-weight" -> scheme = QuantizedLinear.Scheme.INT8_WEIGHT;
                 case "int4-weight" -> scheme = QuantizedLinear.Scheme.INT4_WEIGHT;
-                default -> prune = pruneFraction(part, spec);
+                default -> {
+                    if (part.startsWith("heads")) {
+                        heads = percent(part, "heads", spec);
+                    } else {
+                        prune = percent(part, "pruned", spec);
+                    }
+                }
             }
         }
-        return new EncoderVariant(name, scheme, prepack, prune);
+        return new EncoderVariant(name, scheme, prepack, prune, heads);
     }
 
-    private static double pruneFraction(String part, String spec) {
-        if (part.startsWith("pruned")) {
+    private static double percent(String part, String prefix, String spec) {
+        if (part.startsWith(prefix)) {
             try {
-                int pct = Integer.parseInt(part.substring("pruned".length()));
+                int pct = Integer.parseInt(part.substring(prefix.length()));
                 if (pct >= 0 && pct < 100) {
                     return pct / 100.0;
                 }
@@ -53,7 +62,8 @@ public record EncoderVariant(String name, QuantizedLinear.Scheme scheme, boolean
             }
         }
         throw new IllegalArgumentException("unknown encoder variant '" + spec + "'; use f32, f32-unpacked, int8, int8-weight,"
-                + " int4-weight or prunedP (P % of FFN channels, 0-99), joined by '+' (e.g. int8-weight+pruned25)");
+                + " int4-weight, prunedP (P % of FFN channels, 0-99) or headsP (P % of attention heads, 0-99), joined by '+'"
+                + " (e.g. int8-weight+pruned25, int8+heads25+pruned25)");
     }
 
     /** {@code base}'s graph (pruned by weights alone when asked; base is unchanged) with this variant's forms. */
@@ -62,11 +72,26 @@ public record EncoderVariant(String name, QuantizedLinear.Scheme scheme, boolean
     }
 
     /**
-     * As {@link #apply(OnnxModel)}, pruning with the channel activity of {@link FfnPruning#calibrate}
-     * (empty: weights alone).
+     * As {@link #apply(OnnxModel)}, pruning FFN channels with the channel activity of {@link FfnPruning#calibrate}
+     * (empty: weights alone) and heads by weights alone.
      */
     public OnnxModel apply(OnnxModel base, Map<String, FfnPruning.ChannelStats> activity) {
-        Graph graph = ffnPruneFraction > 0 ? FfnPruning.prune(base.graph(), ffnPruneFraction, activity).graph() : base.graph();
+        return apply(base, activity, Map.of());
+    }
+
+    /**
+     * As {@link #apply(OnnxModel)}, pruning with the calibrated FFN channel activity ({@link FfnPruning#calibrate})
+     * and head activity ({@link HeadPruning#calibrate}); an empty map: that pruning by weights alone.
+     */
+    public OnnxModel apply(OnnxModel base, Map<String, FfnPruning.ChannelStats> activity,
+                           Map<String, HeadPruning.HeadStats> headActivity) {
+        Graph graph = base.graph();
+        if (headPruneFraction > 0) {
+            graph = HeadPruning.prune(graph, headPruneFraction, headActivity).graph();
+        }
+        if (ffnPruneFraction > 0) {
+            graph = FfnPruning.prune(graph, ffnPruneFraction, activity).graph();
+        }
         return OnnxModel.of(graph, base.source() + " [" + name + "]", formFactory());
     }
 

@@ -4,6 +4,7 @@ import dev.joule.onnx.OnnxException;
 import dev.joule.onnx.OnnxModel;
 import dev.joule.onnx.compress.EncoderVariant;
 import dev.joule.onnx.compress.FfnPruning;
+import dev.joule.onnx.compress.HeadPruning;
 import java.util.List;
 import java.util.Map;
 import java.io.IOException;
@@ -26,6 +27,9 @@ public final class MiniLm {
     /** Pruning calibrates on fortunes sentences from this index on: the first 1000 are the evaluation set. */
     public static final int CALIBRATION_FROM = 1000;
     public static final int CALIBRATION_SENTENCES = 100;
+
+    /** Head pruning scores heads on the calibration sentences unless -Djoule.heads.calibrate=false (weights alone). */
+    private static final boolean HEAD_CALIBRATION = Boolean.parseBoolean(System.getProperty("joule.heads.calibrate", "true"));
 
     private MiniLm() {}
 
@@ -63,12 +67,15 @@ public final class MiniLm {
     public static JouleSentenceEncoder joule(EncoderVariant variant) {
         OnnxModel base = OnnxModel.load(modelBytes(), MODEL_RESOURCE);
         Map<String, FfnPruning.ChannelStats> activity = Map.of();
-        if (variant.ffnPruneFraction() > 0) {
+        Map<String, HeadPruning.HeadStats> heads = Map.of();
+        if (variant.ffnPruneFraction() > 0 || variant.headPruneFraction() > 0) {
             try (JouleSentenceEncoder f32 = new JouleSentenceEncoder(base, tokenizer(), DIMENSION)) {
-                activity = FfnPruning.calibrate(f32, calibrationSentences());
+                List<String> sample = calibrationSentences();
+                activity = variant.ffnPruneFraction() > 0 ? FfnPruning.calibrate(f32, sample) : Map.of();
+                heads = variant.headPruneFraction() > 0 && HEAD_CALIBRATION ? HeadPruning.calibrate(f32, sample) : Map.of();
             }
         }
-        return new JouleSentenceEncoder(variant.apply(base, activity), tokenizer(), DIMENSION, "joule " + variant.name());
+        return new JouleSentenceEncoder(variant.apply(base, activity, heads), tokenizer(), DIMENSION, "joule " + variant.name());
     }
 
     /** Fortunes sentences 1000 to 1099, apart from the first 1000 that benchmarks and fidelity use; empty without the package. */
