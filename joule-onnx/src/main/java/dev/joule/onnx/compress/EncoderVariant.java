@@ -17,12 +17,16 @@ import java.util.function.Function;
  *   <li>{@code int8}: W8A8 (int8 weights per channel, int8 activations per row, int32 sums);
  *       {@code int8-weight}, {@code int4-weight}: weight-only, f32 activations;</li>
  *   <li>{@code prunedP}: {@code P} % of every feed-forward block's channels removed ({@link FfnPruning});</li>
- *   <li>{@code headsP}: {@code P} % of every attention block's heads removed ({@link HeadPruning});</li>
+ *   <li>{@code headsP}: {@code P} % of every attention block's heads removed ({@link HeadPruning#prune});
+ *       {@code headsP-global}: {@code P} % of all heads, the least active wherever they are
+ *       ({@link HeadPruning#pruneGlobally});</li>
  *   <li>combined by {@code +}: {@code int8-weight+pruned25}, {@code int8+heads25+pruned25}.</li>
  * </ul>
  */
 public record EncoderVariant(String name, QuantizedLinear.Scheme scheme, boolean prepack, double ffnPruneFraction,
-                             double headPruneFraction) {
+                             double headPruneFraction, boolean headsGlobal) {
+    private static final String GLOBAL = "-global";
+
 
     /** Parses a variant name (see the class comment); unknown names are refused with the list. */
     public static EncoderVariant parse(String spec) {
@@ -31,6 +35,7 @@ public record EncoderVariant(String name, QuantizedLinear.Scheme scheme, boolean
         boolean prepack = true;
         double prune = 0;
         double heads = 0;
+        boolean global = false;
         for (String part : name.split("\\+")) {
             switch (part) {
                 case "f32" -> { }
@@ -40,14 +45,15 @@ public record EncoderVariant(String name, QuantizedLinear.Scheme scheme, boolean
                 case "int4-weight" -> scheme = QuantizedLinear.Scheme.INT4_WEIGHT;
                 default -> {
                     if (part.startsWith("heads")) {
-                        heads = percent(part, "heads", spec);
+                        global = part.endsWith(GLOBAL);
+                        heads = percent(global ? part.substring(0, part.length() - GLOBAL.length()) : part, "heads", spec);
                     } else {
                         prune = percent(part, "pruned", spec);
                     }
                 }
             }
         }
-        return new EncoderVariant(name, scheme, prepack, prune, heads);
+        return new EncoderVariant(name, scheme, prepack, prune, heads, global);
     }
 
     private static double percent(String part, String prefix, String spec) {
@@ -62,8 +68,9 @@ public record EncoderVariant(String name, QuantizedLinear.Scheme scheme, boolean
             }
         }
         throw new IllegalArgumentException("unknown encoder variant '" + spec + "'; use f32, f32-unpacked, int8, int8-weight,"
-                + " int4-weight, prunedP (P % of FFN channels, 0-99) or headsP (P % of attention heads, 0-99), joined by '+'"
-                + " (e.g. int8-weight+pruned25, int8+heads25+pruned25)");
+                + " int4-weight, prunedP (P % of FFN channels, 0-99) or headsP (P % of each block's attention heads, 0-99;"
+                + " headsP-global: P % of all heads, wherever least active), joined by '+' (e.g. int8-weight+pruned25,"
+                + " int8+heads25+pruned25)");
     }
 
     /** {@code base}'s graph (pruned by weights alone when asked; base is unchanged) with this variant's forms. */
@@ -87,7 +94,8 @@ public record EncoderVariant(String name, QuantizedLinear.Scheme scheme, boolean
                            Map<String, HeadPruning.HeadStats> headActivity) {
         Graph graph = base.graph();
         if (headPruneFraction > 0) {
-            graph = HeadPruning.prune(graph, headPruneFraction, headActivity).graph();
+            graph = (headsGlobal ? HeadPruning.pruneGlobally(graph, headPruneFraction, headActivity)
+                    : HeadPruning.prune(graph, headPruneFraction, headActivity)).graph();
         }
         if (ffnPruneFraction > 0) {
             graph = FfnPruning.prune(graph, ffnPruneFraction, activity).graph();

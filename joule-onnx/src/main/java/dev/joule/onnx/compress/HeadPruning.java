@@ -65,6 +65,72 @@ public final class HeadPruning {
      */
     public static Result prune(Graph graph, double fraction, Map<String, HeadStats> activity) {
         checkFraction(fraction);
+        Map<String, int[]> kept = new HashMap<>();
+        for (AttentionLayer layer : AttentionLayer.find(graph)) {
+            int h = layer.heads();
+            HeadStats stats = statsOf(layer, activity);
+            double[] score = stats != null ? stats.activity() : weightScores(graph.constants(), layer);
+            kept.put(layer.contextName(), keptHeads(score, h - removedHeads(h, fraction)));
+        }
+        return keep(graph, kept, activity);
+    }
+
+    /**
+     * Removes {@code round(fraction · all heads)} heads across the blocks, the lowest-scoring first
+     * wherever they are (at least one kept per block), scored as {@link #prune(Graph, double, Map)} does.
+     * With calibration the activities are comparable across blocks (each is a contribution to the same
+     * residual stream) and blocks that matter less lose more heads: on MiniLM this keeps far more of
+     * the embeddings than the same number removed evenly (docs/onnx.md).
+     */
+    public static Result pruneGlobally(Graph graph, double fraction, Map<String, HeadStats> activity) {
+        checkFraction(fraction);
+        List<AttentionLayer> layers = AttentionLayer.find(graph);
+        List<double[]> heads = new ArrayList<>();
+        int total = 0;
+        for (int l = 0; l < layers.size(); l++) {
+            HeadStats stats = statsOf(layers.get(l), activity);
+            double[] score = stats != null ? stats.activity() : weightScores(graph.constants(), layers.get(l));
+            for (int h = 0; h < score.length; h++) {
+                heads.add(new double[] {score[h], l, h});
+            }
+            total += score.length;
+        }
+        heads.sort((a, b) -> Double.compare(a[0], b[0]));
+        boolean[][] removed = new boolean[layers.size()][];
+        int[] left = new int[layers.size()];
+        for (int l = 0; l < layers.size(); l++) {
+            removed[l] = new boolean[layers.get(l).heads()];
+            left[l] = layers.get(l).heads();
+        }
+        int toRemove = (int) Math.round(fraction * total);
+        for (int i = 0; i < heads.size() && toRemove > 0; i++) {
+            int l = (int) heads.get(i)[1];
+            if (left[l] > 1) {
+                removed[l][(int) heads.get(i)[2]] = true;
+                left[l]--;
+                toRemove--;
+            }
+        }
+        Map<String, int[]> kept = new HashMap<>();
+        for (int l = 0; l < layers.size(); l++) {
+            int[] k = new int[left[l]];
+            for (int h = 0, j = 0; h < removed[l].length; h++) {
+                if (!removed[l][h]) {
+                    k[j++] = h;
+                }
+            }
+            kept.put(layers.get(l).contextName(), k);
+        }
+        return keep(graph, kept, activity);
+    }
+
+    /**
+     * Keeps exactly the heads {@code keptHeads} lists per attention block (keyed by its context name,
+     * as {@link #contextNames}; indices ascending, at least one) and removes the others; blocks not
+     * listed are left alone. Where {@code activity} has the block, the removed heads' mean contribution
+     * goes into the out-projection bias.
+     */
+    public static Result keep(Graph graph, Map<String, int[]> keptHeads, Map<String, HeadStats> activity) {
         Map<String, Value> constants = new HashMap<>(graph.constants());
         Map<Node, List<String>> rewired = new IdentityHashMap<>();
         Set<String> names = new HashSet<>(constants.keySet());
@@ -73,17 +139,14 @@ public final class HeadPruning {
         int before = 0;
         int after = 0;
         for (AttentionLayer layer : AttentionLayer.find(graph)) {
+            int[] kept = keptHeads.get(layer.contextName());
+            if (kept == null) {
+                continue;
+            }
             int h = layer.heads();
             int dh = layer.headDim();
-            HeadStats stats = activity.get(layer.contextName());
-            if (stats != null && (stats.activity().length != h || stats.mean().length != h)) {
-                throw new IllegalArgumentException(layer.attention().describe() + " has " + h + " heads, its calibration "
-                        + stats.activity().length + "; calibrate on this graph");
-            }
-            float[] wo = floats(constants, layer.out().inputs().get(1));
-            int d = constants.get(layer.out().inputs().get(1)).shape()[1];
-            double[] score = stats != null ? stats.activity() : weightScores(constants, layer, wo, d);
-            int[] kept = keptHeads(score, h - removedHeads(h, fraction));
+            checkKept(layer, kept);
+            HeadStats stats = statsOf(layer, activity);
             for (Node proj : layer.qkv()) {
                 int in = constants.get(proj.inputs().get(1)).shape()[0];
                 constants.put(proj.inputs().get(1), FloatValue.of(headColumns(floats(constants, proj.inputs().get(1)), in, h, dh, kept),
@@ -91,6 +154,8 @@ public final class HeadPruning {
                 constants.put(proj.inputs().get(2), FloatValue.of(headColumns(floats(constants, proj.inputs().get(2)), 1, h, dh, kept),
                         kept.length * dh));
             }
+            float[] wo = floats(constants, layer.out().inputs().get(1));
+            int d = constants.get(layer.out().inputs().get(1)).shape()[1];
             constants.put(layer.out().inputs().get(1), FloatValue.of(headRows(wo, d, dh, kept), kept.length * dh, d));
             if (stats != null) {
                 float[] bias = floats(constants, layer.out().inputs().get(2));
@@ -111,6 +176,27 @@ public final class HeadPruning {
         }
         Graph pruned = new Graph(List.copyOf(nodes), Map.copyOf(constants), graph.inputs(), graph.outputs(), graph.opset());
         return new Result(pruned, List.copyOf(layers), before, after);
+    }
+
+    private static HeadStats statsOf(AttentionLayer layer, Map<String, HeadStats> activity) {
+        HeadStats stats = activity.get(layer.contextName());
+        int h = layer.heads();
+        if (stats != null && (stats.activity().length != h || stats.mean().length != h)) {
+            throw new IllegalArgumentException(layer.attention().describe() + " has " + h + " heads, its calibration "
+                    + stats.activity().length + "; calibrate on this graph");
+        }
+        return stats;
+    }
+
+    private static void checkKept(AttentionLayer layer, int[] kept) {
+        boolean ok = kept.length >= 1;
+        for (int i = 0; ok && i < kept.length; i++) {
+            ok = kept[i] >= 0 && kept[i] < layer.heads() && (i == 0 || kept[i] > kept[i - 1]);
+        }
+        if (!ok) {
+            throw new IllegalArgumentException(layer.attention().describe() + ": heads to keep must be ascending, distinct,"
+                    + " at least one, within [0, " + layer.heads() + "); got " + Arrays.toString(kept));
+        }
     }
 
     /**
@@ -146,7 +232,9 @@ public final class HeadPruning {
     }
 
     /** ‖Wv[:, h]‖·‖Wo_h‖ per head: the value path's gain through the head, ignoring where it attends. */
-    private static double[] weightScores(Map<String, Value> constants, AttentionLayer layer, float[] wo, int d) {
+    private static double[] weightScores(Map<String, Value> constants, AttentionLayer layer) {
+        float[] wo = floats(constants, layer.out().inputs().get(1));
+        int d = constants.get(layer.out().inputs().get(1)).shape()[1];
         int h = layer.heads();
         int dh = layer.headDim();
         float[] wv = floats(constants, layer.qkv()[2].inputs().get(1));

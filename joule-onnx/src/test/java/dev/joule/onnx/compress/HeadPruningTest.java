@@ -128,13 +128,37 @@ class HeadPruningTest {
     }
 
     @Test
+    void explicitHeadsAreKeptInOrderAndBadListsRefused() {
+        Graph g = SyntheticAttention.build(5, w -> { });
+        HeadPruning.Result r = HeadPruning.keep(g, Map.of(CONTEXT, new int[] {0, 3}), Map.of());
+        assertEquals(2, r.headsAfter());
+        float[] wq = ((FloatValue) g.constants().get("Wq")).toArray();
+        float[] got = ((FloatValue) r.graph().constants().get("Wq")).toArray();
+        for (int i = 0; i < D; i++) {
+            assertArrayEquals(Arrays.copyOfRange(wq, i * D, i * D + HEAD_DIM), Arrays.copyOfRange(got, i * 4, i * 4 + 2));
+            assertArrayEquals(Arrays.copyOfRange(wq, i * D + 6, i * D + 8), Arrays.copyOfRange(got, i * 4 + 2, i * 4 + 4));
+        }
+        assertArrayEquals(new int[] {2, 2, 2, HEAD_DIM}, context(r.graph(), SyntheticAttention.inputs(1, 1, 2)).shape());
+        assertEquals(List.of(), HeadPruning.keep(g, Map.of(), Map.of()).layers(), "blocks not listed are left alone");
+        for (int[] bad : new int[][] {{}, {3, 0}, {1, 1}, {4}, {-1}}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> HeadPruning.keep(g, Map.of(CONTEXT, bad), Map.of()));
+            assertTrue(e.getMessage().contains("[0, 4)"), e.getMessage());
+        }
+    }
+
+    @Test
     void variantNamesCarryTheHeadFraction() {
         EncoderVariant v = EncoderVariant.parse("int8+heads25+pruned50");
         assertEquals(0.25, v.headPruneFraction());
         assertEquals(0.5, v.ffnPruneFraction());
         assertEquals(QuantizedLinear.Scheme.W8A8, v.scheme());
+        assertTrue(!v.headsGlobal());
         assertEquals(0, EncoderVariant.parse("pruned25").headPruneFraction());
-        for (String bad : List.of("heads100", "heads-5", "headsx", "heads")) {
+        EncoderVariant global = EncoderVariant.parse("int8+heads25-global");
+        assertEquals(0.25, global.headPruneFraction());
+        assertTrue(global.headsGlobal());
+        for (String bad : List.of("heads100", "heads-5", "headsx", "heads", "heads-global", "heads25-globalx", "heads25-local")) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EncoderVariant.parse(bad));
             assertTrue(e.getMessage().contains("headsP"), e.getMessage());
         }

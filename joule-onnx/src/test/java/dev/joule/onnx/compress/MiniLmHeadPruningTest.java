@@ -99,6 +99,16 @@ class MiniLmHeadPruningTest {
         // No fine-tuning: a quarter of the heads costs a lot (1000 sentences: docs/onnx.md).
         assertTrue(calibrated.minCosine() > 0.7, calibrated.toString());
         assertTrue(calibrated.meanCosine() > weights.meanCosine(), calibrated + " vs " + weights);
+
+        HeadPruning.Result global = HeadPruning.pruneGlobally(base.graph(), 0.25, stats);
+        assertEquals(54, global.headsAfter());
+        assertEquals(6, global.layers().size());
+        java.util.Set<Integer> widths = new java.util.HashSet<>();
+        OnnxModel.of(global.graph(), "global", s -> null).linearSites().stream()
+                .filter(s -> s.nodeName().contains("/attention/self/query/")).forEach(s -> widths.add(s.out()));
+        assertTrue(widths.size() > 1, "blocks lose different numbers of heads: " + widths);
+        EmbeddingFidelity g = EmbeddingFidelity.compare(reference, embed(global.graph()), 3);
+        assertTrue(g.minCosine() > 0.8, g.toString());
     }
 
     /** {@code graph} with head {@code head}'s rows of every attention out-projection set to zero. */
