@@ -131,7 +131,8 @@ final class ActivationOps {
         int xo = av.offset();
         int n = av.size();
         float[] out = new float[n];
-        float[] cdf = new float[n];
+        // Φ is kept only for a backward pass; inference (no grad) skips the second array.
+        float[] cdf = GradMode.isEnabled() && a.requiresGrad() ? new float[n] : null;
         boolean vector = VECTOR_GELU;
         if (vector) {
             GeluVector.forward(x, xo, out, cdf, n);
@@ -139,9 +140,14 @@ final class ActivationOps {
             for (int i = 0; i < n; i++) {
                 double v = x[xo + i];
                 double phi = 0.5 * (1.0 + Erf.erf(v * INV_SQRT2));
-                cdf[i] = (float) phi;
+                if (cdf != null) {
+                    cdf[i] = (float) phi;
+                }
                 out[i] = (float) (v * phi);
             }
+        }
+        if (cdf == null) {
+            return Var.constant(Tensor.of(out, a.shape()));
         }
         return Var.op(Tensor.of(out, a.shape()), g -> {
             Tensor ga = a.gradBuffer();

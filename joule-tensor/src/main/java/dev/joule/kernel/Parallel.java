@@ -1,18 +1,13 @@
 package dev.joule.kernel;
 
 import dev.joule.tensor.OpCounter;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The engine's one thread pool: daemon threads named {@code joule-worker-N}, as many as the thread
+ * The engine's worker threads: daemon threads named {@code joule-worker-N}, as many as the thread
  * count minus one (the calling thread always does a share itself).
  *
  * <p>Partitioning is static: {@code parallelFor(n, grain, body)} cuts {@code [0, n)} into at most
@@ -21,11 +16,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * reductions are never reordered behind the caller's back.
  *
  * <p>Small problems ({@code n <= grain}) and calls made from inside a parallel section (a worker, or
- * the caller while it runs its own chunk) run inline, so nested parallel loops cannot deadlock.
+ * the caller while it runs its own chunk) run inline, so nested parallel loops cannot deadlock. One
+ * parallel section runs on the workers at a time; a second thread that starts one meanwhile runs
+ * its chunks itself, one after another (same boundaries, so the same results).
  *
- * <p>Idle workers spin up to 50 µs, and a joining caller up to 200 µs, before parking: parallel
- * sections come back to back (a gemm packs B, then computes) and a wake-up costs tens of
- * microseconds, more in a VM. The spinning is bounded: an idle pool is parked within 50 µs.
+ * <p>Hand-off is direct: worker {@code w} is given chunk {@code w} through its own slot, not through
+ * an executor queue, and the caller waits on a counter, so a section costs a few hundred nanoseconds
+ * of dispatch instead of a queue, a future and a wake-up per chunk. That matters at batch 1, where a
+ * sentence encoder runs some sixty sections per sentence, many of them 10-50 µs long. Idle workers
+ * spin up to 50 µs, and a joining caller up to 200 µs, before parking: sections come back to back and
+ * a wake-up costs tens of microseconds, more in a VM. The spinning is bounded: an idle pool is
+ * parked within 50 µs.
  */
 public final class Parallel {
     /** The loop body: handles indices {@code [from, to)}. */
@@ -35,13 +36,17 @@ public final class Parallel {
     }
 
     private static final long JOIN_SPIN_NANOS = 200_000;
+    private static final long WORKER_SPIN_NANOS = 50_000;
     private static final AtomicInteger WORKER_IDS = new AtomicInteger();
     private static final ThreadLocal<Boolean> INSIDE = ThreadLocal.withInitial(() -> Boolean.FALSE);
-    private static final ThreadPoolExecutor POOL = newPool();
+    /** Held by the thread whose section is on the workers. */
+    private static final ReentrantLock DISPATCH = new ReentrantLock();
+    /** Started workers (grows with {@link #setThreads}, never shrinks; the first threads − 1 are used). */
+    private static volatile Worker[] workers = new Worker[0];
     private static volatile int threads = Runtime.getRuntime().availableProcessors();
 
     static {
-        resizePool(threads);
+        ensureWorkers(threads);
     }
 
     private Parallel() {}
@@ -56,8 +61,8 @@ public final class Parallel {
         if (count < 1) {
             throw new IllegalArgumentException("thread count must be at least 1, got " + count);
         }
+        ensureWorkers(count);
         threads = count;
-        resizePool(count);
     }
 
     /** True on a pool worker or on a caller running its own chunk of a parallel loop. */
@@ -68,7 +73,7 @@ public final class Parallel {
     /**
      * Runs {@code body} over {@code [0, n)} in contiguous chunks of at least {@code grain} indices,
      * one chunk per thread at most; returns when all chunks are done. An exception in any chunk is
-     * rethrown here after every chunk has finished.
+     * rethrown here after every chunk has finished (the caller's own first, then by chunk order).
      */
     public static void parallelFor(int n, int grain, IntRangeBody body) {
         if (n <= 0) {
@@ -79,27 +84,40 @@ public final class Parallel {
             body.run(0, n);
             return;
         }
-        List<Future<OpCounter.Totals>> futures = new ArrayList<>(chunks - 1);
-        for (int c = 1; c < chunks; c++) {
-            int from = bound(n, chunks, c);
-            int to = bound(n, chunks, c + 1);
-            futures.add(POOL.submit(() -> runCounted(body, from, to)));
+        Worker[] pool = workers;
+        if (pool.length < chunks - 1 || !DISPATCH.tryLock()) {
+            runChunksInline(n, chunks, body);
+            return;
         }
-        Throwable failure = null;
-        INSIDE.set(Boolean.TRUE);
+        Throwable failure;
         try {
-            body.run(0, bound(n, chunks, 1));
-        } catch (RuntimeException | Error e) {
-            failure = e;
+            Section section = new Section(n, chunks, body);
+            for (int c = 1; c < chunks; c++) {
+                pool[c - 1].give(section, c);
+            }
+            failure = section.runOwnChunk();
+            section.join();
+            failure = section.firstFailure(failure);
         } finally {
-            INSIDE.set(Boolean.FALSE);
+            DISPATCH.unlock();
         }
-        failure = joinAll(futures, failure);
         if (failure instanceof RuntimeException re) {
             throw re;
         }
         if (failure instanceof Error err) {
             throw err;
+        }
+    }
+
+    /** The chunks of a section one after another on the caller (the workers are busy with another caller's). */
+    private static void runChunksInline(int n, int chunks, IntRangeBody body) {
+        INSIDE.set(Boolean.TRUE);
+        try {
+            for (int c = 0; c < chunks; c++) {
+                body.run(bound(n, chunks, c), bound(n, chunks, c + 1));
+            }
+        } finally {
+            INSIDE.set(Boolean.FALSE);
         }
     }
 
@@ -113,83 +131,146 @@ public final class Parallel {
         return (int) ((long) n * c / chunks);
     }
 
-    private static OpCounter.Totals runCounted(IntRangeBody body, int from, int to) {
-        OpCounter.Totals before = OpCounter.totals();
-        body.run(from, to);
-        return OpCounter.totals().minus(before);
+    private static synchronized void ensureWorkers(int count) {
+        Worker[] old = workers;
+        if (old.length >= count - 1) {
+            return;
+        }
+        Worker[] grown = java.util.Arrays.copyOf(old, count - 1);
+        for (int i = old.length; i < grown.length; i++) {
+            grown[i] = new Worker();
+            grown[i].thread.start();
+        }
+        workers = grown;
     }
 
-    private static Throwable joinAll(List<Future<OpCounter.Totals>> futures, Throwable failure) {
-        boolean interrupted = false;
-        for (Future<OpCounter.Totals> f : futures) {
-            // Chunks are about equal, so the others finish soon: spin a little rather than park
-            // (being woken up again costs tens of microseconds).
-            long deadline = System.nanoTime() + JOIN_SPIN_NANOS;
-            while (!f.isDone() && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
+    /** One parallel loop in flight: its chunks, the caller waiting for them, and what they reported. */
+    private static final class Section {
+        final int n;
+        final int chunks;
+        final IntRangeBody body;
+        final Thread caller = Thread.currentThread();
+        final AtomicInteger pending;
+        final OpCounter.Totals[] work;
+        final Throwable[] failures;
+        volatile boolean callerParked;
+
+        Section(int n, int chunks, IntRangeBody body) {
+            this.n = n;
+            this.chunks = chunks;
+            this.body = body;
+            this.pending = new AtomicInteger(chunks - 1);
+            this.work = new OpCounter.Totals[chunks];
+            this.failures = new Throwable[chunks];
+        }
+
+        Throwable runOwnChunk() {
+            INSIDE.set(Boolean.TRUE);
+            try {
+                body.run(0, bound(n, chunks, 1));
+                return null;
+            } catch (RuntimeException | Error e) {
+                return e;
+            } finally {
+                INSIDE.set(Boolean.FALSE);
             }
-            while (true) {
-                try {
-                    OpCounter.add(f.get());
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                } catch (ExecutionException e) {
-                    if (failure == null) {
-                        failure = e.getCause();
-                    }
-                    break;
+        }
+
+        /** On a worker: runs chunk {@code c}, then reports it done. */
+        void runChunk(int c) {
+            OpCounter.Totals before = OpCounter.totals();
+            try {
+                body.run(bound(n, chunks, c), bound(n, chunks, c + 1));
+            } catch (Throwable t) {
+                failures[c] = t;
+            }
+            work[c] = OpCounter.totals().minus(before);
+            // The decrement publishes work[c] and failures[c] to the caller, which reads pending first.
+            if (pending.decrementAndGet() == 0 && callerParked) {
+                LockSupport.unpark(caller);
+            }
+        }
+
+        /** Waits for the workers' chunks: spins briefly (they are about as long as the caller's), then parks. */
+        void join() {
+            long deadline = System.nanoTime() + JOIN_SPIN_NANOS;
+            while (pending.get() > 0) {
+                if (System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                callerParked = true;
+                if (pending.get() > 0) {
+                    LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(1));
+                }
+            }
+            for (int c = 1; c < chunks; c++) {
+                if (work[c] != null) {
+                    OpCounter.add(work[c]);
                 }
             }
         }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+
+        Throwable firstFailure(Throwable own) {
+            if (own != null) {
+                return own;
+            }
+            for (int c = 1; c < chunks; c++) {
+                if (failures[c] != null) {
+                    return failures[c];
+                }
+            }
+            return null;
         }
-        return failure;
     }
 
-    private static ThreadPoolExecutor newPool() {
-        ThreadFactory factory = r -> {
-            Thread t = new OpCounter.CountingThread(() -> {
-                INSIDE.set(Boolean.TRUE);
-                r.run();
-            }, "joule-worker-" + WORKER_IDS.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-        return new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new SpinningQueue(), factory);
-    }
+    /** A pool thread with a one-entry mailbox: the section and chunk it runs next. */
+    private static final class Worker implements Runnable {
+        final Thread thread;
+        private volatile Section section;
+        private volatile int chunk;
+        private volatile boolean parked;
 
-    /**
-     * A work queue whose idle workers spin briefly before parking: parallel sections tend to come
-     * in quick succession (a gemm packs B, then computes; a layer runs several ops), and waking a
-     * parked thread costs tens of microseconds, more in a VM.
-     */
-    private static final class SpinningQueue extends LinkedBlockingQueue<Runnable> {
-        private static final long SPIN_NANOS = 50_000;
+        Worker() {
+            thread = new OpCounter.CountingThread(this, "joule-worker-" + WORKER_IDS.incrementAndGet());
+            thread.setDaemon(true);
+        }
+
+        void give(Section s, int c) {
+            chunk = c;
+            section = s;
+            if (parked) {
+                LockSupport.unpark(thread);
+            }
+        }
 
         @Override
-        public Runnable take() throws InterruptedException {
-            long deadline = System.nanoTime() + SPIN_NANOS;
-            do {
-                Runnable r = poll();
-                if (r != null) {
-                    return r;
-                }
-                Thread.onSpinWait();
-            } while (System.nanoTime() < deadline);
-            return super.take();
+        public void run() {
+            INSIDE.set(Boolean.TRUE);
+            while (true) {
+                Section s = await();
+                int c = chunk;
+                section = null;
+                s.runChunk(c);
+            }
         }
-    }
 
-    private static void resizePool(int count) {
-        int workers = Math.max(1, count - 1);
-        if (workers > POOL.getMaximumPoolSize()) {
-            POOL.setMaximumPoolSize(workers);
-            POOL.setCorePoolSize(workers);
-        } else {
-            POOL.setCorePoolSize(workers);
-            POOL.setMaximumPoolSize(workers);
+        private Section await() {
+            long deadline = System.nanoTime() + WORKER_SPIN_NANOS;
+            Section s;
+            while ((s = section) == null) {
+                if (System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                parked = true;
+                if (section == null) {
+                    LockSupport.park(this);
+                }
+                parked = false;
+                deadline = System.nanoTime() + WORKER_SPIN_NANOS;
+            }
+            return s;
         }
     }
 }

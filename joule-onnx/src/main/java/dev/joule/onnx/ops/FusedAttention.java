@@ -2,6 +2,7 @@ package dev.joule.onnx.ops;
 
 import dev.joule.kernel.Kernels;
 import dev.joule.kernel.Parallel;
+import dev.joule.kernel.SmallAttention;
 import dev.joule.onnx.Value;
 import dev.joule.onnx.graph.Node;
 import dev.joule.tensor.Tensor;
@@ -16,6 +17,9 @@ import java.util.Arrays;
  * </pre>
  * Row {@code i} of head {@code h} sits at {@code ((b·T + i)·H + h)·dh}; consecutive rows are
  * {@code H·dh} apart, which is the leading dimension handed to gemm. One task per (b, h) pair.
+ * Up to {@link SmallAttention#MAX_KEYS} keys (a sentence) the head runs on {@link SmallAttention}'s
+ * kernels instead of two gemm calls and a row softmax: at 10-30 tokens those cost more in packing,
+ * edge tiles and scalar softmax tails than in arithmetic.
  */
 final class FusedAttention {
     private FusedAttention() {}
@@ -46,31 +50,59 @@ final class FusedAttention {
         int maskStep = Broadcasting.lastStride(maskShape, scoreShape);
         float[] out = new float[q.size()];
         int ld = heads * dh;
+        if (tk >= 1 && tk <= SmallAttention.MAX_KEYS) {
+            Parallel.parallelFor(batch * heads, 1, (from, to) -> {
+                int w = SmallAttention.rowWidth(tk);
+                float[] scores = new float[tq * w];
+                float[] kt = new float[SmallAttention.keyScratch(tk, dh)];
+                for (int bh = from; bh < to; bh++) {
+                    int b = bh / heads;
+                    int h = bh % heads;
+                    int kvOff = (b * tk * heads + h) * dh;
+                    SmallAttention.scores(q.data(), q.offset() + (b * tq * heads + h) * dh, ld, k.data(), k.offset() + kvOff, ld,
+                            tq, tk, dh, kt, scores);
+                    scaleAndMask(scores, w, bh, tq, tk, scale, mask, maskRows, maskStep);
+                    SmallAttention.softmaxTimesV(scores, tq, tk, v.data(), v.offset() + kvOff, ld, dh,
+                            out, (b * tq * heads + h) * dh, ld);
+                }
+            });
+            return Args.one(Args.floatValue(out, qs));
+        }
         Kernels kern = Kernels.get();
         Parallel.parallelFor(batch * heads, 1, (from, to) -> {
             float[] scores = new float[tq * tk];
-            float[] m = mask == null ? null : mask.data();
             for (int bh = from; bh < to; bh++) {
                 int b = bh / heads;
                 int h = bh % heads;
                 kern.gemm(false, true, tq, tk, dh, q.data(), q.offset() + (b * tq * heads + h) * dh, ld,
                         k.data(), k.offset() + (b * tk * heads + h) * dh, ld, 0f, scores, 0, tk);
+                scaleAndMask(scores, tk, bh, tq, tk, scale, mask, maskRows, maskStep);
                 for (int i = 0; i < tq; i++) {
-                    int row = i * tk;
-                    if (m == null) {
-                        kern.scale(scale, scores, row, scores, row, tk);
-                    } else {
-                        int mo = mask.offset() + maskRows[bh * tq + i];
-                        for (int j = 0; j < tk; j++) {
-                            scores[row + j] = scores[row + j] * scale + m[mo + j * maskStep];
-                        }
-                    }
-                    kern.softmaxInPlace(scores, row, tk);
+                    kern.softmaxInPlace(scores, i * tk, tk);
                 }
                 kern.gemm(false, false, tq, dh, tk, scores, 0, tk, v.data(), v.offset() + (b * tk * heads + h) * dh, ld,
                         0f, out, (b * tq * heads + h) * dh, ld);
             }
         });
         return Args.one(Args.floatValue(out, qs));
+    }
+
+    /** Score rows {@code w} apart: {@code s = s · scale + mask[b, h, i, j]} on the first {@code tk} of each. */
+    private static void scaleAndMask(float[] scores, int w, int bh, int tq, int tk, float scale, Tensor mask,
+                                     int[] maskRows, int maskStep) {
+        float[] m = mask == null ? null : mask.data();
+        for (int i = 0; i < tq; i++) {
+            int row = i * w;
+            if (m == null) {
+                for (int j = 0; j < tk; j++) {
+                    scores[row + j] *= scale;
+                }
+            } else {
+                int mo = mask.offset() + maskRows[bh * tq + i];
+                for (int j = 0; j < tk; j++) {
+                    scores[row + j] = scores[row + j] * scale + m[mo + j * maskStep];
+                }
+            }
+        }
     }
 }

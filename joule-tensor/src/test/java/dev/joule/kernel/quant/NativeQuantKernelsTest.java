@@ -43,8 +43,8 @@ class NativeQuantKernelsTest {
     void exactAgainstScalarOverShapesWithTails() {
         QuantKernels k = kernels();
         SplittableRandom rnd = new SplittableRandom(42);
-        int[] batches = {1, 2, 3, 4, 5, 7, 8, 32};
-        int[] outs = {1, 3, 4, 6, 17, 64};
+        int[] batches = {1, 2, 3, 4, 5, 6, 7, 8, 11, 13, 15, 17, 32};
+        int[] outs = {1, 3, 4, 6, 16, 17, 33, 64, 100, 129};
         int[] ins = {1, 15, 63, 64, 65, 127, 128, 200, 1024 + 77};
         for (int batch : batches) {
             for (int out : outs) {
