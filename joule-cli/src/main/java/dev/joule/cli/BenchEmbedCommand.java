@@ -52,7 +52,7 @@ final class BenchEmbedCommand implements Callable<Integer> {
     @Option(names = "--variants", paramLabel = "V", split = ",",
             description = "Joule variants to compare with ONNX Runtime's f32 and -q int8 models: f32, f32-unpacked, int8 (W8A8),"
                     + " int8-weight, int4-weight, prunedP (P %% of FFN channels), headsP (P %% of attention heads per layer;"
-                    + " headsP-global: P %% of all heads, wherever least active), joined by '+' (int8-weight+pruned25, int8+heads25+pruned25);"
+                    + " headsP-global, headsP-ablation: P %% of all heads, wherever least active or least missed), joined by '+' (int8-weight+pruned25, int8+heads25+pruned25);"
                     + " adds fidelity to Joule f32 (cosine, top-10 retrieval agreement).")
     List<String> variants;
 

@@ -19,13 +19,29 @@ import java.util.function.Function;
  *   <li>{@code prunedP}: {@code P} % of every feed-forward block's channels removed ({@link FfnPruning});</li>
  *   <li>{@code headsP}: {@code P} % of every attention block's heads removed ({@link HeadPruning#prune});
  *       {@code headsP-global}: {@code P} % of all heads, the least active wherever they are
- *       ({@link HeadPruning#pruneGlobally});</li>
+ *       ({@link HeadPruning#pruneGlobally}); {@code headsP-ablation}: the same ranked by {@link HeadAblation}
+ *       (one run of the sample per head);</li>
  *   <li>combined by {@code +}: {@code int8-weight+pruned25}, {@code int8+heads25+pruned25}.</li>
  * </ul>
  */
 public record EncoderVariant(String name, QuantizedLinear.Scheme scheme, boolean prepack, double ffnPruneFraction,
-                             double headPruneFraction, boolean headsGlobal) {
-    private static final String GLOBAL = "-global";
+                             double headPruneFraction, HeadRanking headRanking) {
+
+    /** Which heads {@code headsP} removes: the same share of every block, or the lowest-ranked anywhere. */
+    public enum HeadRanking {
+        /** {@code headsP}: P % of each block, by activity ({@link HeadPruning#prune}). */
+        PER_BLOCK(""),
+        /** {@code headsP-global}: P % of all heads, by activity ({@link HeadPruning#pruneGlobally}). */
+        GLOBAL("-global"),
+        /** {@code headsP-ablation}: P % of all heads, by the damage removing each alone does ({@link HeadAblation}). */
+        ABLATION("-ablation");
+
+        private final String suffix;
+
+        HeadRanking(String suffix) {
+            this.suffix = suffix;
+        }
+    }
 
 
     /** Parses a variant name (see the class comment); unknown names are refused with the list. */
@@ -35,7 +51,7 @@ public record EncoderVariant(String name, QuantizedLinear.Scheme scheme, boolean
         boolean prepack = true;
         double prune = 0;
         double heads = 0;
-        boolean global = false;
+        HeadRanking ranking = HeadRanking.PER_BLOCK;
         for (String part : name.split("\\+")) {
             switch (part) {
                 case "f32" -> { }
@@ -45,15 +61,17 @@ public record EncoderVariant(String name, QuantizedLinear.Scheme scheme, boolean
                 case "int4-weight" -> scheme = QuantizedLinear.Scheme.INT4_WEIGHT;
                 default -> {
                     if (part.startsWith("heads")) {
-                        global = part.endsWith(GLOBAL);
-                        heads = percent(global ? part.substring(0, part.length() - GLOBAL.length()) : part, "heads", spec);
+                        for (HeadRanking r : HeadRanking.values()) {
+                            ranking = !r.suffix.isEmpty() && part.endsWith(r.suffix) ? r : ranking;
+                        }
+                        heads = percent(part.substring(0, part.length() - ranking.suffix.length()), "heads", spec);
                     } else {
                         prune = percent(part, "pruned", spec);
                     }
                 }
             }
         }
-        return new EncoderVariant(name, scheme, prepack, prune, heads, global);
+        return new EncoderVariant(name, scheme, prepack, prune, heads, ranking);
     }
 
     private static double percent(String part, String prefix, String spec) {
@@ -69,8 +87,8 @@ public record EncoderVariant(String name, QuantizedLinear.Scheme scheme, boolean
         }
         throw new IllegalArgumentException("unknown encoder variant '" + spec + "'; use f32, f32-unpacked, int8, int8-weight,"
                 + " int4-weight, prunedP (P % of FFN channels, 0-99) or headsP (P % of each block's attention heads, 0-99;"
-                + " headsP-global: P % of all heads, wherever least active), joined by '+' (e.g. int8-weight+pruned25,"
-                + " int8+heads25+pruned25)");
+                + " headsP-global, headsP-ablation: P % of all heads, wherever least active or least missed), joined by '+'"
+                + " (e.g. int8-weight+pruned25, int8+heads25+pruned25)");
     }
 
     /** {@code base}'s graph (pruned by weights alone when asked; base is unchanged) with this variant's forms. */
@@ -94,7 +112,7 @@ public record EncoderVariant(String name, QuantizedLinear.Scheme scheme, boolean
                            Map<String, HeadPruning.HeadStats> headActivity) {
         Graph graph = base.graph();
         if (headPruneFraction > 0) {
-            graph = (headsGlobal ? HeadPruning.pruneGlobally(graph, headPruneFraction, headActivity)
+            graph = (headRanking != HeadRanking.PER_BLOCK ? HeadPruning.pruneGlobally(graph, headPruneFraction, headActivity)
                     : HeadPruning.prune(graph, headPruneFraction, headActivity)).graph();
         }
         if (ffnPruneFraction > 0) {

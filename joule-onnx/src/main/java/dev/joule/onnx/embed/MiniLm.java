@@ -4,6 +4,7 @@ import dev.joule.onnx.OnnxException;
 import dev.joule.onnx.OnnxModel;
 import dev.joule.onnx.compress.EncoderVariant;
 import dev.joule.onnx.compress.FfnPruning;
+import dev.joule.onnx.compress.HeadAblation;
 import dev.joule.onnx.compress.HeadPruning;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,8 @@ public final class MiniLm {
     public static final int CALIBRATION_SENTENCES = 100;
 
     /** Head pruning scores heads on the calibration sentences unless -Djoule.heads.calibrate=false (weights alone). */
+    /** {@code headsP-ablation} runs every head's removal on this many calibration sentences. */
+    public static final int ABLATION_SENTENCES = 32;
     private static final boolean HEAD_CALIBRATION = Boolean.parseBoolean(System.getProperty("joule.heads.calibrate", "true"));
 
     private MiniLm() {}
@@ -73,9 +76,24 @@ public final class MiniLm {
                 List<String> sample = calibrationSentences();
                 activity = variant.ffnPruneFraction() > 0 ? FfnPruning.calibrate(f32, sample) : Map.of();
                 heads = variant.headPruneFraction() > 0 && HEAD_CALIBRATION ? HeadPruning.calibrate(f32, sample) : Map.of();
+                if (variant.headPruneFraction() > 0 && variant.headRanking() == EncoderVariant.HeadRanking.ABLATION) {
+                    heads = ablationScores(base, heads, sample.subList(0, Math.min(ABLATION_SENTENCES, sample.size())));
+                }
             }
         }
         return new JouleSentenceEncoder(variant.apply(base, activity, heads), tokenizer(), DIMENSION, "joule " + variant.name());
+    }
+
+    /** {@link HeadAblation} on the first calibration sentences, each head's graph run without pre-packing (built once, run once). */
+    private static Map<String, HeadPruning.HeadStats> ablationScores(OnnxModel base, Map<String, HeadPruning.HeadStats> stats,
+                                                                     List<String> sample) {
+        SentenceTokenizer tokenizer = tokenizer();
+        try {
+            return HeadAblation.scores(base.graph(), stats, g -> new JouleSentenceEncoder(OnnxModel.of(g, "ablation", site -> null),
+                    tokenizer, DIMENSION).embed(sample));
+        } finally {
+            tokenizer.close();
+        }
     }
 
     /** Fortunes sentences 1000 to 1099, apart from the first 1000 that benchmarks and fidelity use; empty without the package. */

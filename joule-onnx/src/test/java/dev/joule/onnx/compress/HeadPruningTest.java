@@ -128,6 +128,28 @@ class HeadPruningTest {
     }
 
     @Test
+    void ablationScoresASilentHeadZeroAndItGoesFirst() {
+        Graph g = SyntheticAttention.build(6, w -> Arrays.fill(w.get(WO), 3 * HEAD_DIM * D, 4 * HEAD_DIM * D, 0f));
+        Map<String, Value> in = SyntheticAttention.inputs(8, 5, 3);
+        Map<String, HeadPruning.HeadStats> scores = HeadAblation.scores(g, Map.of(), graph -> rows(run(graph, in)));
+        double[] damage = scores.get(CONTEXT).activity();
+        assertEquals(0, damage[3], 1e-7, Arrays.toString(damage));
+        for (int h = 0; h < 3; h++) {
+            assertTrue(damage[h] > 1e-4, Arrays.toString(damage));
+        }
+        HeadPruning.Result r = HeadPruning.pruneGlobally(g, 0.25, scores);
+        assertCosinePerToken(run(g, in), run(r.graph(), in), 1e-6);
+    }
+
+    private static float[][] rows(float[] y) {
+        float[][] r = new float[y.length / D][];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = Arrays.copyOfRange(y, i * D, (i + 1) * D);
+        }
+        return r;
+    }
+
+    @Test
     void explicitHeadsAreKeptInOrderAndBadListsRefused() {
         Graph g = SyntheticAttention.build(5, w -> { });
         HeadPruning.Result r = HeadPruning.keep(g, Map.of(CONTEXT, new int[] {0, 3}), Map.of());
@@ -153,12 +175,14 @@ class HeadPruningTest {
         assertEquals(0.25, v.headPruneFraction());
         assertEquals(0.5, v.ffnPruneFraction());
         assertEquals(QuantizedLinear.Scheme.W8A8, v.scheme());
-        assertTrue(!v.headsGlobal());
+        assertEquals(EncoderVariant.HeadRanking.PER_BLOCK, v.headRanking());
         assertEquals(0, EncoderVariant.parse("pruned25").headPruneFraction());
         EncoderVariant global = EncoderVariant.parse("int8+heads25-global");
         assertEquals(0.25, global.headPruneFraction());
-        assertTrue(global.headsGlobal());
-        for (String bad : List.of("heads100", "heads-5", "headsx", "heads", "heads-global", "heads25-globalx", "heads25-local")) {
+        assertEquals(EncoderVariant.HeadRanking.GLOBAL, global.headRanking());
+        assertEquals(EncoderVariant.HeadRanking.ABLATION, EncoderVariant.parse("heads10-ablation").headRanking());
+        assertEquals(0.1, EncoderVariant.parse("heads10-ablation").headPruneFraction());
+        for (String bad : List.of("heads100", "heads-5", "headsx", "heads", "heads-global", "heads25-globalx", "heads25-local", "heads-ablation")) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EncoderVariant.parse(bad));
             assertTrue(e.getMessage().contains("headsP"), e.getMessage());
         }
