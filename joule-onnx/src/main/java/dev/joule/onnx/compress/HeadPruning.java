@@ -23,12 +23,13 @@ import java.util.stream.Stream;
  * out-projection). With calibration ({@link #calibrate}) a head is scored by how much that contribution
  * varies over the sample tokens, {@code √E‖(c_h − mean c_h)·Wo_h‖²}, and a removed head's mean
  * contribution {@code mean(c_h)·Wo_h} is folded into the out-projection bias (bias correction);
- * without calibration by the weights alone, {@code ‖Wv[:, h]‖·‖Wo_h‖}. In every block the same
- * lowest-scoring fraction of heads is removed physically: Wq, Wk, Wv and their biases lose the heads'
- * columns, Wo their rows, and the head count in the reshape targets (and the width {@code H·dh} after
- * attention) shrinks, so every projection and the attention itself run on the kept heads only. The
- * batch and sequence sizes stay computed at run time. No fine-tuning: the fidelity report says what
- * that costs.
+ * without calibration by the weights alone, {@code ‖Wv[:, h]‖·‖Wo_h‖} ({@link HeadAblation} gives a
+ * third score). {@link #prune} removes the same lowest-scoring fraction of every block,
+ * {@link #pruneGlobally} the lowest-scoring heads wherever they are, {@link #keep} the heads it is told.
+ * Removal is physical: Wq, Wk, Wv and their biases lose the heads' columns, Wo their rows, and the head
+ * count in the reshape targets (and the width {@code H·dh} after attention) shrinks, so every
+ * projection and the attention itself run on the kept heads only. The batch and sequence sizes stay
+ * computed at run time. No fine-tuning: the fidelity report says what that costs.
  */
 public final class HeadPruning {
     /** The pruned graph, the attention nodes pruned, and their heads before and after (summed). */
