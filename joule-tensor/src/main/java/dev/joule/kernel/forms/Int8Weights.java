@@ -124,11 +124,10 @@ public final class Int8Weights implements LinearWeights {
         }
         Int8Activations a = activationBuffer(rows);
         if (scheme == Scheme.W8A8_STATIC) {
-            a.quantizeWithScale(x, xOff, activationScale);
+            kernels.gemmW8A8(a.quantizeWithScale(x, xOff, activationScale), w, y, yOff);
         } else {
-            kernels.quantizeActivations(x, xOff, a);
+            kernels.gemmW8A8Dynamic(x, xOff, a, w, y, yOff);
         }
-        kernels.gemmW8A8(a, w, y, yOff);
     }
 
     /** This thread's buffer for {@code rows} input rows (kept between calls; rows rarely change). */

@@ -82,12 +82,35 @@ public final class NativeQuantKernels implements QuantKernels {
         s.out.read(0, y, yOff, x.rows() * w.rows());
     }
 
+    /** Quantized natively into this thread's scratch, multiplied from there: no codes copied out and back. */
+    @Override
+    public void gemmW8A8Dynamic(float[] x, int xOff, Int8Activations scratch, Int8Matrix w, float[] y, int yOff) {
+        int rows = scratch.rows(), cols = scratch.cols();
+        QuantChecks.sameCols("gemmW8A8Dynamic", cols, w.cols());
+        QuantChecks.window("activations", x.length, xOff, (long) rows * cols);
+        QuantChecks.window("output", y.length, yOff, (long) rows * w.rows());
+        Scratch s = SCRATCH.get().fitFloats(rows, cols).fit(rows, cols, w.rows());
+        s.xFloats.write(0, x, xOff, rows * cols);
+        if (NativeQuantLibrary.jq_quantize_rows(s.xFloats, rows, cols, s.xCodes, s.xScales) != 0) {
+            gemmW8A8(scratch.quantize(x, xOff), w, y, yOff); // a non-finite value: the Java path names it
+            return;
+        }
+        multiply(s, rows, w, true);
+        s.out.read(0, y, yOff, rows * w.rows());
+    }
+
     private Scratch run(Int8Activations x, Int8Matrix w, boolean scaled) {
-        int batch = x.rows(), out = w.rows(), in = w.cols();
-        NativeWeights nw = NativeWeights.of(w);
-        Scratch s = SCRATCH.get().fit(batch, in, out);
+        int batch = x.rows(), in = w.cols();
+        Scratch s = SCRATCH.get().fit(batch, in, w.rows());
         s.xCodes.write(0, x.codes(), 0, batch * in);
         s.xScales.write(0, x.scales(), 0, batch);
+        return multiply(s, batch, w, scaled);
+    }
+
+    /** The product on the codes and scales already in {@code s}, the output columns split over the threads. */
+    private Scratch multiply(Scratch s, int batch, Int8Matrix w, boolean scaled) {
+        int out = w.rows(), in = w.cols();
+        NativeWeights nw = NativeWeights.of(w);
         Memory xCodes = s.xCodes, xScales = s.xScales, result = s.out;
         Pointer acc = scaled ? null : result;
         Pointer y = scaled ? result : null;

@@ -39,6 +39,17 @@ public interface QuantKernels {
     void gemmW8A8(Int8Activations x, Int8Matrix w, float[] y, int yOff);
 
     /**
+     * Dynamic W8A8 in one call: the rows at {@code x[xOff ...]} ({@code scratch}'s shape says how many)
+     * quantized as {@link #quantizeActivations} does, then {@link #gemmW8A8}; the same outputs bit for
+     * bit. {@code scratch} is working space (its contents afterwards are unspecified): an
+     * implementation may keep the codes where its product reads them instead of copying them out and
+     * back (the native kernels, for which that round trip was a tenth of a small layer's time).
+     */
+    default void gemmW8A8Dynamic(float[] x, int xOff, Int8Activations scratch, Int8Matrix w, float[] y, int yOff) {
+        gemmW8A8(quantizeActivations(x, xOff, scratch), w, y, yOff);
+    }
+
+    /**
      * Int8 weights, f32 activations ({@code batch × in} at {@code x[xOff ...]}):
      * {@code y[b, o] = wScale[o] · Σ_i x[b, i] · qw[o, i]}.
      */

@@ -78,6 +78,48 @@ class NativeQuantKernelsTest {
     }
 
     @Test
+    void dynamicW8A8InOneCallEqualsQuantizeThenMultiply() {
+        QuantKernels k = kernels();
+        SplittableRandom rnd = new SplittableRandom(17);
+        int before = Parallel.threads();
+        try {
+            for (int threads = 1; threads <= 2; threads++) {
+                Parallel.setThreads(threads);
+                for (int rows = 1; rows <= 17; rows++) {
+                    for (int[] shape : new int[][] {{37, 300}, {384, 384}, {5, 1027}}) {
+                        int out = shape[0], in = shape[1];
+                        float[] xf = new float[3 + rows * in];
+                        float[] wf = new float[out * in];
+                        for (int i = 0; i < xf.length; i++) {
+                            xf[i] = (float) (rnd.nextGaussian() * 2);
+                        }
+                        for (int i = 0; i < wf.length; i++) {
+                            wf[i] = (float) rnd.nextGaussian();
+                        }
+                        Int8Matrix w = Int8Matrix.quantize(wf, 0, out, in);
+                        float[] want = new float[7 + rows * out];
+                        float[] got = new float[7 + rows * out];
+                        REFERENCE.gemmW8A8(new Int8Activations(rows, in).quantize(xf, 3), w, want, 7);
+                        k.gemmW8A8Dynamic(xf, 3, new Int8Activations(rows, in), w, got, 7);
+                        assertArrayEquals(want, got, 0f, rows + " rows, " + out + "x" + in + ", " + threads + " threads");
+                    }
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
+    void dynamicW8A8WithANonFiniteInputNamesIt() {
+        QuantKernels k = kernels();
+        float[] x = {1f, Float.NaN, 2f, 3f};
+        Int8Matrix w = Int8Matrix.quantize(new float[] {1f, 2f, 3f, 4f}, 0, 1, 4);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> k.gemmW8A8Dynamic(x, 0, new Int8Activations(1, 4), w, new float[1], 0));
+    }
+
+    @Test
     void quantizedFloatsAndOffsetsMatchTheReference() {
         QuantKernels k = kernels();
         SplittableRandom rnd = new SplittableRandom(9);
