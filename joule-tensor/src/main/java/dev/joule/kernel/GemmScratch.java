@@ -2,15 +2,17 @@ package dev.joule.kernel;
 
 /**
  * Per-thread buffers for packed gemm operands, allocated once per thread and reused, so the hot
- * path allocates nothing once warm. Packed A is sized for the largest block
- * ({@link VectorGemm#MC} × {@link VectorGemm#KC}); packed B and the gemv vectors grow to the
- * largest problem seen; the tile fits the widest panel (2 × 16 lanes).
+ * path allocates nothing once warm. Packed A starts at the largest block of a blocked gemm
+ * ({@link VectorGemm#MC} × {@link VectorGemm#KC}) and grows for the deeper slices of few-row
+ * products ({@link VectorGemm#depthSlice}); packed B and the gemv vectors grow to the largest
+ * problem seen; the tile fits the widest panel (2 × 16 lanes).
  */
 final class GemmScratch {
     private static final int MAX_NR = 32;
     private static final ThreadLocal<GemmScratch> PER_THREAD = ThreadLocal.withInitial(GemmScratch::new);
 
-    final float[] packedA = new float[VectorGemm.MC * VectorGemm.KC];
+    /** Packed A blocks; read it after {@link #fitPackedA} (which may replace it). */
+    float[] packedA = new float[VectorGemm.MC * VectorGemm.KC];
     private float[] packedB = new float[VectorGemm.KC * 64];
     final float[] tile = new float[VectorGemm.MR * MAX_NR];
     private float[] x = new float[256];
@@ -20,6 +22,13 @@ final class GemmScratch {
 
     static GemmScratch get() {
         return PER_THREAD.get();
+    }
+
+    /** Makes {@link #packedA} hold at least {@code length} floats (contents undefined); grows, never shrinks. */
+    void fitPackedA(int length) {
+        if (packedA.length < length) {
+            packedA = new float[length];
+        }
     }
 
     /** Room for a packed B of at least {@code length} floats (contents undefined); grows, never shrinks. */

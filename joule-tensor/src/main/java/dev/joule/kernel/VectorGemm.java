@@ -13,14 +13,33 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Blocking (after Goto and BLIS): B is packed once per call into full-depth panels of two
  * vectors' width (for a tall C by all threads together, then shared). Each row band of C walks
  * {@value #NC}-column blocks and {@value #KC}-deep slices of k; for each {@value #MC}-row block, A
- * is packed (it stays in L2) and meets every B panel slice ({@code KC × 2 vectors}, L1). The k
- * order is the same whatever the thread count, so results do not depend on it.
+ * is packed (it stays in L2) and meets every B panel slice ({@code KC × 2 vectors}, L1). Products
+ * of at most {@link #SMALL_ROWS} rows take deeper slices ({@link #depthSlice}): they stream B from
+ * memory, and one sweep over it beats interleaved partial ones. The k order and the slicing depend on
+ * the whole product's shape only, never on the thread count, so results do not depend on it.
  *
  * <p>The species comes from {@link #species()} (see {@link VectorPrimitives}).
  */
 abstract class VectorGemm extends VectorMicroKernel {
     /** Depth of a k slice; a B panel slice (KC × 2 vectors) should sit in L1. Tunable for other CPUs. */
     static final int KC = Math.max(1, Integer.getInteger("joule.gemm.kc", 256));
+    /**
+     * Products with at most this many rows of C (a sentence at batch 1, in tokens) take k in slices of
+     * up to {@link #KC_SMALL} instead of {@link #KC}. With so few rows every B value meets only a
+     * handful of A rows, the product streams B from memory, and 256-deep slices make that stream two
+     * interleaved sweeps with gaps (k = 384) or six (k = 1536); one sweep over full-depth panels is
+     * 10-30 % faster at 15-24 rows (MiniLM's 36 weight matrices, 1 and 2 threads). Decided on the
+     * whole product's rows, before any split across threads, so results do not depend on the thread count.
+     */
+    static final int SMALL_ROWS = Integer.getInteger("joule.gemm.smallRows", 48);
+    /** The k slice of few-row products (see {@link #SMALL_ROWS}); a packed A block of them is at most 48 × this. */
+    static final int KC_SMALL = Math.max(KC, Integer.getInteger("joule.gemm.kcSmall", 2048));
+
+    /** Depth of the k slices for a product with {@code m} rows of C in all. */
+    static int depthSlice(int m) {
+        return m <= SMALL_ROWS ? KC_SMALL : KC;
+    }
+
     /** Rows of A packed at once (a multiple of MR); the packed block should sit in L2. Tunable too. */
     static final int MC = Math.max(MR, Integer.getInteger("joule.gemm.mc", 96) / MR * MR);
     /** A multiple of every panel width (2 × 4, 8 or 16 lanes). */
@@ -79,6 +98,7 @@ abstract class VectorGemm extends VectorMicroKernel {
                               float[] b, int bOff, int ldb,
                               float beta, float[] c, int cOff, int ldc) {
         int nr = 2 * species().length();
+        int kcMax = depthSlice(m);
         int blockCols = Math.max(nr, (int) (MAX_PACKED_B / k) / nr * nr);
         if ((long) m * n * k < 2 * PARALLEL_MACS || Parallel.insideParallelSection()) {
             // One thread: no tasks, no lambdas; B in column blocks, packed here.
@@ -86,7 +106,7 @@ abstract class VectorGemm extends VectorMicroKernel {
                 int cols = Math.min(blockCols, n - j0);
                 float[] pb = GemmScratch.get().packedB(packedBLength(k, cols, nr));
                 packB(transB, b, bOff + (transB ? j0 * ldb : j0), ldb, 0, k, cols, pb, 0);
-                blocked(transA, m, cols, k, a, aOff, lda, pb, 0, beta, c, cOff + j0, ldc);
+                blocked(kcMax, transA, m, cols, k, a, aOff, lda, pb, 0, beta, c, cOff + j0, ldc);
             }
         } else if (m >= n) {
             int units = (m + MR - 1) / MR;
@@ -98,7 +118,7 @@ abstract class VectorGemm extends VectorMicroKernel {
                 Parallel.parallelFor(units, grain, (u0, u1) -> {
                     int r0 = u0 * MR;
                     int r1 = Math.min(u1 * MR, m);
-                    blocked(transA, r1 - r0, cols, k, a, aOff + (transA ? r0 : r0 * lda), lda,
+                    blocked(kcMax, transA, r1 - r0, cols, k, a, aOff + (transA ? r0 : r0 * lda), lda,
                             pb, 0, beta, c, cBlock + r0 * ldc, ldc);
                 });
             }
@@ -111,7 +131,7 @@ abstract class VectorGemm extends VectorMicroKernel {
                     int cols = Math.min(blockCols, c1 - j0);
                     float[] pb = GemmScratch.get().packedB(packedBLength(k, cols, nr));
                     packB(transB, b, bOff + (transB ? j0 * ldb : j0), ldb, 0, k, cols, pb, 0);
-                    blocked(transA, m, cols, k, a, aOff, lda, pb, 0, beta, c, cOff + j0, ldc);
+                    blocked(kcMax, transA, m, cols, k, a, aOff, lda, pb, 0, beta, c, cOff + j0, ldc);
                 }
             });
         }
@@ -141,15 +161,16 @@ abstract class VectorGemm extends VectorMicroKernel {
         }
         recordGemm(m, n, k, beta);
         int nr = 2 * species().length();
+        int kcMax = depthSlice(m);
         if ((long) m * n * k < 2 * PARALLEL_MACS || Parallel.insideParallelSection()) {
-            blocked(false, m, n, k, a, aOff, lda, pb, 0, beta, c, cOff, ldc);
+            blocked(kcMax, false, m, n, k, a, aOff, lda, pb, 0, beta, c, cOff, ldc);
         } else if (m >= n) {
             int units = (m + MR - 1) / MR;
             int grain = (int) Math.max(1, PARALLEL_MACS / ((long) MR * n * k));
             Parallel.parallelFor(units, grain, (u0, u1) -> {
                 int r0 = u0 * MR;
                 int r1 = Math.min(u1 * MR, m);
-                blocked(false, r1 - r0, n, k, a, aOff + r0 * lda, lda, pb, 0, beta, c, cOff + r0 * ldc, ldc);
+                blocked(kcMax, false, r1 - r0, n, k, a, aOff + r0 * lda, lda, pb, 0, beta, c, cOff + r0 * ldc, ldc);
             });
         } else {
             int units = (n + nr - 1) / nr;
@@ -157,7 +178,7 @@ abstract class VectorGemm extends VectorMicroKernel {
             Parallel.parallelFor(units, grain, (u0, u1) -> {
                 int j0 = u0 * nr;
                 int cols = Math.min(u1 * nr, n) - j0;
-                blocked(false, m, cols, k, a, aOff, lda, pb, u0 * k * nr, beta, c, cOff + j0, ldc);
+                blocked(kcMax, false, m, cols, k, a, aOff, lda, pb, u0 * k * nr, beta, c, cOff + j0, ldc);
             });
         }
     }
@@ -208,14 +229,15 @@ abstract class VectorGemm extends VectorMicroKernel {
      * column panels ({@link #directA}), read in place: packing costs about as much per element as
      * the FMAs it then feeds when each A value meets only one or two B panels.
      */
-    private void blocked(boolean transA, int m, int n, int k, float[] a, int aOff, int lda,
+    private void blocked(int kcMax, boolean transA, int m, int n, int k, float[] a, int aOff, int lda,
                          float[] pb, int pbOff, float beta, float[] c, int cOff, int ldc) {
         GemmScratch s = GemmScratch.get();
+        s.fitPackedA((Math.min(m, MC) + MR - 1) / MR * MR * Math.min(kcMax, k));
         boolean direct = directA(n);
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
+            for (int pc = 0; pc < k; pc += kcMax) {
+                int kc = Math.min(kcMax, k - pc);
                 int mode = pc > 0 || beta == 1f ? ADD : beta == 0f ? STORE : SCALE_ADD;
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
