@@ -131,7 +131,7 @@ public final class FfnPruning {
             constants.put(down.inputs().get(1), FloatValue.of(rows(w2[0], f, out, kept), kept.length, out));
             if (stats != null) {
                 constants.put(down.inputs().get(2), FloatValue.of(
-                        corrected(((FloatValue) b2).toArray(), w2[0], out, kept, stats.mean()), out));
+                        BiasCorrection.fold(((FloatValue) b2).toArray(), w2[0], out, kept, stats.mean()), out));
             }
             blocks.add(up.name());
             before += f;
@@ -170,28 +170,6 @@ public final class FfnPruning {
         }
         Arrays.sort(kept);
         return kept;
-    }
-
-    /** The down bias plus every removed channel's mean contribution {@code mean(h_c) · W_down[c, :]}. */
-    private static float[] corrected(float[] bias, float[] w2, int out, int[] kept, double[] mean) {
-        double[] b = new double[out];
-        for (int o = 0; o < out; o++) {
-            b[o] = bias[o];
-        }
-        boolean[] keep = new boolean[mean.length];
-        for (int c : kept) {
-            keep[c] = true;
-        }
-        for (int c = 0; c < mean.length; c++) {
-            for (int o = 0; !keep[c] && o < out; o++) {
-                b[o] += mean[c] * w2[c * out + o];
-            }
-        }
-        float[] r = new float[out];
-        for (int o = 0; o < out; o++) {
-            r[o] = (float) b[o];
-        }
-        return r;
     }
 
     private static float[] columns(float[] m, int rows, int cols, int[] kept) {

@@ -274,27 +274,17 @@ public final class HeadPruning {
 
     /** The out-projection bias plus every removed head's mean contribution {@code mean(c_h)·Wo_h}. */
     private static float[] corrected(float[] bias, float[] wo, int d, int dh, int[] kept, double[][] mean) {
-        double[] b = new double[d];
-        for (int o = 0; o < d; o++) {
-            b[o] = bias[o];
-        }
-        boolean[] keep = new boolean[mean.length];
-        for (int h : kept) {
-            keep[h] = true;
-        }
-        for (int h = 0; h < mean.length; h++) {
-            for (int j = 0; !keep[h] && j < dh; j++) {
-                int row = (h * dh + j) * d;
-                for (int o = 0; o < d; o++) {
-                    b[o] += mean[h][j] * wo[row + o];
-                }
+        int[] keptChannels = new int[kept.length * dh];
+        for (int i = 0; i < kept.length; i++) {
+            for (int j = 0; j < dh; j++) {
+                keptChannels[i * dh + j] = kept[i] * dh + j;
             }
         }
-        float[] r = new float[d];
-        for (int o = 0; o < d; o++) {
-            r[o] = (float) b[o];
+        double[] channelMean = new double[mean.length * dh];
+        for (int h = 0; h < mean.length; h++) {
+            System.arraycopy(mean[h], 0, channelMean, h * dh, dh);
         }
-        return r;
+        return BiasCorrection.fold(bias, wo, d, keptChannels, channelMean);
     }
 
     /** The columns of the kept heads of a [rows, H·dh] matrix (rows = 1: a bias). */
