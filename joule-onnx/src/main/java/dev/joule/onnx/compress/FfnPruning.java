@@ -7,7 +7,6 @@ import dev.joule.onnx.graph.Graph;
 import dev.joule.onnx.graph.Node;
 import dev.joule.onnx.ops.FusedOps;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -131,7 +130,7 @@ public final class FfnPruning {
             constants.put(down.inputs().get(1), FloatValue.of(rows(w2[0], f, out, kept), kept.length, out));
             if (stats != null) {
                 constants.put(down.inputs().get(2), FloatValue.of(
-                        BiasCorrection.fold(((FloatValue) b2).toArray(), w2[0], out, kept, stats.mean()), out));
+                        PrunedUnits.fold(((FloatValue) b2).toArray(), w2[0], out, kept, stats.mean()), out));
             }
             blocks.add(up.name());
             before += f;
@@ -159,17 +158,7 @@ public final class FfnPruning {
             score[c] = Math.sqrt(a * b);
         }
         int keep = Math.max(1, f - (int) Math.round(fraction * f));
-        Integer[] order = new Integer[f];
-        for (int c = 0; c < f; c++) {
-            order[c] = c;
-        }
-        Arrays.sort(order, (x, y) -> Double.compare(score[y], score[x]));
-        int[] kept = new int[keep];
-        for (int i = 0; i < keep; i++) {
-            kept[i] = order[i];
-        }
-        Arrays.sort(kept);
-        return kept;
+        return PrunedUnits.highest(score, keep);
     }
 
     private static float[] columns(float[] m, int rows, int cols, int[] kept) {

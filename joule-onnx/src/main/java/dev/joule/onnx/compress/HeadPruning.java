@@ -71,7 +71,7 @@ public final class HeadPruning {
             int h = layer.heads();
             HeadStats stats = statsOf(layer, activity);
             double[] score = stats != null ? stats.activity() : weightScores(graph.constants(), layer);
-            kept.put(layer.contextName(), keptHeads(score, h - removedHeads(h, fraction)));
+            kept.put(layer.contextName(), PrunedUnits.highest(score, h - removedHeads(h, fraction)));
         }
         return keep(graph, kept, activity);
     }
@@ -257,21 +257,6 @@ public final class HeadPruning {
         return score;
     }
 
-    /** Indices (ascending) of the {@code keep} highest-scoring heads; ties keep the earlier head. */
-    static int[] keptHeads(double[] score, int keep) {
-        Integer[] order = new Integer[score.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (x, y) -> Double.compare(score[y], score[x]));
-        int[] kept = new int[keep];
-        for (int i = 0; i < keep; i++) {
-            kept[i] = order[i];
-        }
-        Arrays.sort(kept);
-        return kept;
-    }
-
     /** The out-projection bias plus every removed head's mean contribution {@code mean(c_h)·Wo_h}. */
     private static float[] corrected(float[] bias, float[] wo, int d, int dh, int[] kept, double[][] mean) {
         int[] keptChannels = new int[kept.length * dh];
@@ -284,7 +269,7 @@ public final class HeadPruning {
         for (int h = 0; h < mean.length; h++) {
             System.arraycopy(mean[h], 0, channelMean, h * dh, dh);
         }
-        return BiasCorrection.fold(bias, wo, d, keptChannels, channelMean);
+        return PrunedUnits.fold(bias, wo, d, keptChannels, channelMean);
     }
 
     /** The columns of the kept heads of a [rows, H·dh] matrix (rows = 1: a bias). */

@@ -1,14 +1,15 @@
 package dev.joule.onnx.compress;
 
 /**
- * Bias correction for structured pruning without fine-tuning: a removed input channel {@code c} of a linear
+ * What FFN-channel pruning and head pruning share: which units stay ({@link #highest}), and the bias
+ * correction that stands in for fine-tuning ({@link #fold}). A removed input channel {@code c} of a linear
  * layer {@code y = x·W + b} ({@code W [in, out]}, ONNX MatMul layout) still had a mean value over the
- * calibration tokens, and its mean contribution {@code mean(x_c)·W[c, :]} moves into the bias, so the layer's
- * output keeps its mean and only the channel's variation is lost. Feed-forward channels and attention heads
- * (dh channels each) are removed this way.
+ * calibration tokens; its mean contribution {@code mean(x_c)·W[c, :]} moves into the bias, so the layer's
+ * output keeps its mean and only the channel's variation is lost. An attention head is dh such channels of
+ * the out-projection's input.
  */
-final class BiasCorrection {
-    private BiasCorrection() {}
+final class PrunedUnits {
+    private PrunedUnits() {}
 
     /**
      * {@code bias} plus the mean contribution of every input channel not in {@code kept}.
@@ -37,5 +38,20 @@ final class BiasCorrection {
             r[o] = (float) b[o];
         }
         return r;
+    }
+
+    /** Indices (ascending) of the {@code keep} highest scores; among equal scores the earlier unit stays. */
+    static int[] highest(double[] score, int keep) {
+        Integer[] order = new Integer[score.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (x, y) -> Double.compare(score[y], score[x]));
+        int[] kept = new int[keep];
+        for (int i = 0; i < keep; i++) {
+            kept[i] = order[i];
+        }
+        java.util.Arrays.sort(kept);
+        return kept;
     }
 }
