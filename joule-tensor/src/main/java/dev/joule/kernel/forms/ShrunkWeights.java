@@ -61,41 +61,10 @@ public final class ShrunkWeights implements LinearWeights {
         this.small = small;
         this.allCols = keptCols.length == in;
         this.allRows = keptRows.length == out;
-        this.colRuns = runs(keptCols);
-        this.rowRuns = runs(keptRows);
-        this.droppedRows = complement(keptRows, out);
+        this.colRuns = KeptIndices.runs(keptCols);
+        this.rowRuns = KeptIndices.runs(keptRows);
+        this.droppedRows = KeptIndices.complement(keptRows, out);
         this.rowIndependent = small instanceof DenseWeights || small instanceof PackedDenseWeights;
-    }
-
-    private static int[] complement(int[] kept, int bound) {
-        int[] dropped = new int[bound - kept.length];
-        for (int i = 0, k = 0, d = 0; i < bound; i++) {
-            if (k < kept.length && kept[k] == i) {
-                k++;
-            } else {
-                dropped[d++] = i;
-            }
-        }
-        return dropped;
-    }
-
-    /** {@code {starts, lengths}} of the runs of consecutive values in a strictly increasing index list. */
-    private static int[][] runs(int[] kept) {
-        int count = 0;
-        for (int i = 0; i < kept.length; i++) {
-            if (i == 0 || kept[i] != kept[i - 1] + 1) {
-                count++;
-            }
-        }
-        int[] starts = new int[count];
-        int[] lengths = new int[count];
-        for (int i = 0, r = -1; i < kept.length; i++) {
-            if (i == 0 || kept[i] != kept[i - 1] + 1) {
-                starts[++r] = kept[i];
-            }
-            lengths[r]++;
-        }
-        return new int[][] {starts, lengths};
     }
 
     /**
@@ -105,8 +74,8 @@ public final class ShrunkWeights implements LinearWeights {
      */
     public static ShrunkWeights of(float[] denseOutIn, int out, int in, int[] keptRows, int[] keptCols) {
         FormChecks.denseLength("ShrunkWeights", out, in, denseOutIn);
-        checkIndices("keptRows", keptRows, out);
-        checkIndices("keptCols", keptCols, in);
+        KeptIndices.check("keptRows", keptRows, out);
+        KeptIndices.check("keptCols", keptCols, in);
         int kr = keptRows.length, kc = keptCols.length;
         float[] w = new float[kr * kc];
         for (int r = 0; r < kr; r++) {
@@ -123,24 +92,14 @@ public final class ShrunkWeights implements LinearWeights {
      * (e.g. {@link Int8Weights} of it), so that int8 and structured pruning compose.
      */
     public static ShrunkWeights of(int out, int in, int[] keptRows, int[] keptCols, LinearWeights small) {
-        checkIndices("keptRows", keptRows, out);
-        checkIndices("keptCols", keptCols, in);
+        KeptIndices.check("keptRows", keptRows, out);
+        KeptIndices.check("keptCols", keptCols, in);
         if (small.outFeatures() != keptRows.length || small.inFeatures() != keptCols.length) {
             throw new IllegalArgumentException("ShrunkWeights: the small form is [" + small.outFeatures() + ", "
                     + small.inFeatures() + "] but " + keptRows.length + " kept rows × " + keptCols.length
                     + " kept columns need [" + keptRows.length + ", " + keptCols.length + "]");
         }
         return new ShrunkWeights(out, in, keptRows.clone(), keptCols.clone(), small);
-    }
-
-    private static void checkIndices(String what, int[] kept, int bound) {
-        for (int k = 0; k < kept.length; k++) {
-            int v = kept[k];
-            if (v < 0 || v >= bound || (k > 0 && v <= kept[k - 1])) {
-                throw new IllegalArgumentException("ShrunkWeights: " + what + "[" + k + "] = " + v + " must be in [0, "
-                        + bound + ") and greater than the previous index; pass the kept indices sorted, without repeats");
-            }
-        }
     }
 
     /** The kept output rows, ascending (a copy). */
@@ -166,11 +125,6 @@ public final class ShrunkWeights implements LinearWeights {
     /** Whether this form keeps exactly the rows {@code rows} (ascending). */
     public boolean keepsRows(int[] rows) {
         return Arrays.equals(keptRows, rows);
-    }
-
-    /** Whether this form keeps exactly the columns {@code cols} (ascending). */
-    public boolean keepsCols(int[] cols) {
-        return Arrays.equals(keptCols, cols);
     }
 
     @Override
