@@ -71,17 +71,13 @@ class NarrowedUnitsTest {
         MultiHeadAttention attn = new MultiHeadAttention(D, heads, false, new SplittableRandom(5));
         int[] kept = concat(range(1 * dh, 2 * dh), range(3 * dh, 4 * dh));
         for (String p : new String[] {"q", "k", "v"}) {
-            zeroRowsExcept(param(attn, p + ".weight"), kept);
             randomize(param(attn, p + ".bias"), new SplittableRandom(p.hashCode()));
         }
-        zeroColsExcept(param(attn, "out.weight"), kept);
+        pruneHeadRows(attn, kept);
         Tensor x = random(new SplittableRandom(6), 2, 7, D);
 
         Tensor expected = forwardNoGrad(attn, x);
-        for (String p : new String[] {"q", "k", "v"}) {
-            shrink(param(attn, p + ".weight"), kept, all(D));
-        }
-        shrink(param(attn, "out.weight"), all(D), kept);
+        shrinkHeadRows(attn, kept);
         Tensor actual = forwardNoGrad(attn, x);
 
         assertTrue(attn.narrowed().active(), "two whole heads kept in q, k, v and out");
@@ -92,16 +88,10 @@ class NarrowedUnitsTest {
     void attentionKeepsEveryHeadWhenTheKeptRowsSplitAHead() {
         MultiHeadAttention attn = new MultiHeadAttention(D, 4, false, new SplittableRandom(7));
         int[] kept = range(2, 10); // half of head 0, all of head 1, half of head 2
-        for (String p : new String[] {"q", "k", "v"}) {
-            zeroRowsExcept(param(attn, p + ".weight"), kept);
-        }
-        zeroColsExcept(param(attn, "out.weight"), kept);
+        pruneHeadRows(attn, kept);
         Tensor x = random(new SplittableRandom(8), 1, 5, D);
         Tensor expected = forwardNoGrad(attn, x);
-        for (String p : new String[] {"q", "k", "v"}) {
-            shrink(param(attn, p + ".weight"), kept, all(D));
-        }
-        shrink(param(attn, "out.weight"), all(D), kept);
+        shrinkHeadRows(attn, kept);
 
         Tensor actual = forwardNoGrad(attn, x);
 
@@ -139,6 +129,22 @@ class NarrowedUnitsTest {
         DenseWeights w = new DenseWeights(4, 3, new float[12]);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> Ops.linearForm(x, w, null));
         assertTrue(e.getMessage().contains("NoGrad"), e.getMessage());
+    }
+
+    /** Zeroes every row of q, k, v and every column of out outside {@code kept}. */
+    private static void pruneHeadRows(MultiHeadAttention attn, int[] kept) {
+        for (String p : new String[] {"q", "k", "v"}) {
+            zeroRowsExcept(param(attn, p + ".weight"), kept);
+        }
+        zeroColsExcept(param(attn, "out.weight"), kept);
+    }
+
+    /** Attaches shrunk forms keeping {@code kept} rows of q, k, v and {@code kept} columns of out. */
+    private static void shrinkHeadRows(MultiHeadAttention attn, int[] kept) {
+        for (String p : new String[] {"q", "k", "v"}) {
+            shrink(param(attn, p + ".weight"), kept, all(D));
+        }
+        shrink(param(attn, "out.weight"), all(D), kept);
     }
 
     private static Var param(Module m, String name) {
