@@ -56,10 +56,21 @@ public final class PackedMatrix {
 
     /** {@code C[m × n] = A[m × k] · op(B) + beta · C}; A row-major, {@code lda} apart; C {@code ldc} apart. */
     public void multiply(int m, float[] a, int aOff, int lda, float beta, float[] c, int cOff, int ldc) {
+        multiply(m, a, aOff, lda, beta, c, cOff, ldc, null);
+    }
+
+    /**
+     * As {@link #multiply(int, float[], int, int, float, float[], int, int)}, then {@code epilogue}
+     * (may be null) on C: on each block as its thread finishes it when the product is split across
+     * threads, else on the whole of C.
+     */
+    public void multiply(int m, float[] a, int aOff, int lda, float beta, float[] c, int cOff, int ldc,
+                         GemmEpilogue epilogue) {
         if (packed == null || m == 1) {
             kernels.gemm(false, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            GemmEpilogue.whole(epilogue, c, cOff, ldc, m, n);
         } else {
-            ((VectorGemm) kernels).gemmPrepacked(m, n, k, a, aOff, lda, packed, beta, c, cOff, ldc);
+            ((VectorGemm) kernels).gemmPrepacked(m, n, k, a, aOff, lda, packed, beta, c, cOff, ldc, epilogue);
         }
     }
 

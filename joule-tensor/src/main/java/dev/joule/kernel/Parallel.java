@@ -79,20 +79,40 @@ public final class Parallel {
         if (n <= 0) {
             return;
         }
-        int chunks = chunkCount(n, grain);
+        run(n, chunkCount(n, grain), body, false);
+    }
+
+    /**
+     * Runs {@code body} over {@code [0, n)} cut into {@code chunks} contiguous chunks (boundaries fixed
+     * by {@code n} and {@code chunks} alone) that the threads claim one at a time: each starts with one,
+     * and whoever finishes first takes the next. A thread slowed down (a late wake-up, its data in the
+     * other core's cache, the VM taking its core) then costs less than with one fixed chunk per thread.
+     * Only for bodies whose chunks are independent of one another and of the thread that runs them
+     * (each writes its own outputs, no per-thread accumulator): then results do not depend on which
+     * thread ran what. Fewer than two chunks, or a call from inside a parallel section, runs inline.
+     */
+    public static void parallelForBalanced(int n, int chunks, IntRangeBody body) {
+        if (n <= 0) {
+            return;
+        }
+        run(n, Math.max(1, Math.min(n, chunks)), body, true);
+    }
+
+    private static void run(int n, int chunks, IntRangeBody body, boolean claimed) {
         if (chunks <= 1 || INSIDE.get()) {
             body.run(0, n);
             return;
         }
+        int participants = Math.min(chunks, threads);
         Worker[] pool = workers;
-        if (pool.length < chunks - 1 || !DISPATCH.tryLock()) {
+        if (participants <= 1 || pool.length < participants - 1 || !DISPATCH.tryLock()) {
             runChunksInline(n, chunks, body);
             return;
         }
         Throwable failure;
         try {
-            Section section = new Section(n, chunks, body);
-            for (int c = 1; c < chunks; c++) {
+            Section section = new Section(n, chunks, participants, claimed, body);
+            for (int c = 1; c < participants; c++) {
                 pool[c - 1].give(section, c);
             }
             failure = section.runOwnChunk();
@@ -144,30 +164,50 @@ public final class Parallel {
         workers = grown;
     }
 
-    /** One parallel loop in flight: its chunks, the caller waiting for them, and what they reported. */
+    /**
+     * One parallel loop in flight: its chunks, the caller waiting for them, and what they reported.
+     * Participant {@code p} (0 is the caller) runs chunk {@code p}; when chunks are claimed, it then
+     * takes further chunks from {@code next} until none is left.
+     */
     private static final class Section {
         final int n;
         final int chunks;
+        final int participants;
+        final boolean claimed;
         final IntRangeBody body;
         final Thread caller = Thread.currentThread();
+        final AtomicInteger next;
         final AtomicInteger pending;
         final OpCounter.Totals[] work;
         final Throwable[] failures;
         volatile boolean callerParked;
 
-        Section(int n, int chunks, IntRangeBody body) {
+        Section(int n, int chunks, int participants, boolean claimed, IntRangeBody body) {
             this.n = n;
             this.chunks = chunks;
+            this.participants = participants;
+            this.claimed = claimed;
             this.body = body;
-            this.pending = new AtomicInteger(chunks - 1);
-            this.work = new OpCounter.Totals[chunks];
-            this.failures = new Throwable[chunks];
+            this.next = new AtomicInteger(participants);
+            this.pending = new AtomicInteger(participants - 1);
+            this.work = new OpCounter.Totals[participants];
+            this.failures = new Throwable[participants];
+        }
+
+        /** Runs chunk {@code p}, then, when chunks are claimed, the unclaimed ones. */
+        private void runFrom(int p) {
+            body.run(bound(n, chunks, p), bound(n, chunks, p + 1));
+            if (claimed) {
+                for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
+                    body.run(bound(n, chunks, c), bound(n, chunks, c + 1));
+                }
+            }
         }
 
         Throwable runOwnChunk() {
             INSIDE.set(Boolean.TRUE);
             try {
-                body.run(0, bound(n, chunks, 1));
+                runFrom(0);
                 return null;
             } catch (RuntimeException | Error e) {
                 return e;
@@ -176,11 +216,11 @@ public final class Parallel {
             }
         }
 
-        /** On a worker: runs chunk {@code c}, then reports it done. */
+        /** On a worker: runs participant {@code c}'s chunks, then reports them done. */
         void runChunk(int c) {
             OpCounter.Totals before = OpCounter.totals();
             try {
-                body.run(bound(n, chunks, c), bound(n, chunks, c + 1));
+                runFrom(c);
             } catch (Throwable t) {
                 failures[c] = t;
             }
@@ -204,7 +244,7 @@ public final class Parallel {
                     LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(1));
                 }
             }
-            for (int c = 1; c < chunks; c++) {
+            for (int c = 1; c < participants; c++) {
                 if (work[c] != null) {
                     OpCounter.add(work[c]);
                 }
@@ -215,7 +255,7 @@ public final class Parallel {
             if (own != null) {
                 return own;
             }
-            for (int c = 1; c < chunks; c++) {
+            for (int c = 1; c < participants; c++) {
                 if (failures[c] != null) {
                     return failures[c];
                 }

@@ -69,6 +69,54 @@ class PackedMatrixTest {
         }
     }
 
+    /**
+     * The epilogue sees blocks that tile C exactly once, each with its true column index, and the
+     * result equals the product finished afterwards over the whole of C: tall and wide products,
+     * one row, one and two threads.
+     */
+    @ParameterizedTest
+    @MethodSource("widths")
+    void epilogueFinishesEveryBlockOnceWithItsColumns(VectorKernels kernels) {
+        SplittableRandom rnd = new SplittableRandom(5);
+        int[][] shapes = {{24, 1536, 384}, {24, 384, 1536}, {13, 384, 384}, {129, 65, 33}, {1, 300, 40}, {3, 7, 5}};
+        for (int threads : new int[] {1, 2}) {
+            Parallel.setThreads(threads);
+            for (int[] s : shapes) {
+                int m = s[0];
+                int n = s[1];
+                int k = s[2];
+                float[] a = random(rnd, m * k);
+                float[] b = random(rnd, k * n);
+                float[] bias = random(rnd, n);
+                PackedMatrix p = PackedMatrix.pack(kernels, false, b, 0, n, k, n);
+                float[] expected = new float[m * n];
+                p.multiply(m, a, 0, k, 0f, expected, 0, n);
+                for (int r = 0; r < m; r++) {
+                    for (int j = 0; j < n; j++) {
+                        expected[r * n + j] = Math.max(0f, expected[r * n + j] + bias[j]);
+                    }
+                }
+                int[] visits = new int[m * n];
+                float[] got = new float[m * n];
+                p.multiply(m, a, 0, k, 0f, got, 0, n, (c, cOff, ldc, rows, col0, cols) -> {
+                    for (int r = 0; r < rows; r++) {
+                        for (int j = 0; j < cols; j++) {
+                            int at = cOff + r * ldc + j;
+                            visits[at]++;
+                            assertEquals(col0 + j, at % n, "block column index");
+                            c[at] = Math.max(0f, c[at] + bias[col0 + j]);
+                        }
+                    }
+                });
+                String what = m + "x" + n + "x" + k + " at " + threads + " threads";
+                for (int i = 0; i < visits.length; i++) {
+                    assertEquals(1, visits[i], what + ": element " + i + " finished once");
+                }
+                assertArrayEquals(expected, got, what);
+            }
+        }
+    }
+
     @Test
     void scalarKernelsRunTheSourceMatrix() {
         float[] b = {1, 2, 3, 4, 5, 6};   // [2, 3]: op(B) = B, k 2, n 3

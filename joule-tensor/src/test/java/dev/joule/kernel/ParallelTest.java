@@ -100,6 +100,65 @@ class ParallelTest {
     }
 
     @Test
+    void balancedLoopsRunEveryFixedChunkOnceWhoeverClaimsIt() {
+        Parallel.setThreads(2);
+        int n = 103;
+        int chunks = 7;
+        Set<String> seen = ConcurrentHashMap.newKeySet();
+        AtomicInteger[] hits = new AtomicInteger[n];
+        for (int i = 0; i < n; i++) {
+            hits[i] = new AtomicInteger();
+        }
+        Set<String> threadNames = ConcurrentHashMap.newKeySet();
+        for (int round = 0; round < 20; round++) {
+            Parallel.parallelForBalanced(n, chunks, (from, to) -> {
+                seen.add(from + "-" + to);
+                threadNames.add(Thread.currentThread().getName());
+                for (int i = from; i < to; i++) {
+                    hits[i].incrementAndGet();
+                }
+            });
+        }
+        for (int i = 0; i < n; i++) {
+            assertEquals(20, hits[i].get(), "index " + i);
+        }
+        // The boundaries are n · c / chunks whatever thread ran a chunk: exactly seven distinct ranges.
+        assertEquals(Set.of("0-14", "14-29", "29-44", "44-58", "58-73", "73-88", "88-103"), seen);
+        assertTrue(threadNames.stream().anyMatch(s -> s.startsWith("joule-worker-")), threadNames.toString());
+    }
+
+    @Test
+    void balancedLoopsRunInlineWithOneChunkOneThreadOrInsideASection() {
+        Thread caller = Thread.currentThread();
+        Parallel.setThreads(2);
+        Parallel.parallelForBalanced(10, 1, (from, to) -> assertSame(caller, Thread.currentThread()));
+        Parallel.setThreads(1);
+        AtomicInteger calls = new AtomicInteger();
+        Parallel.parallelForBalanced(10, 4, (from, to) -> {
+            assertSame(caller, Thread.currentThread());
+            calls.incrementAndGet();
+        });
+        assertEquals(4, calls.get(), "one thread still runs the four chunks, one after another");
+        Parallel.setThreads(2);
+        AtomicInteger total = new AtomicInteger();
+        Parallel.parallelFor(2, 1, (from, to) ->
+                Parallel.parallelForBalanced(50, 5, (f, t) -> total.addAndGet(t - f)));
+        assertEquals(100, total.get());
+    }
+
+    @Test
+    void exceptionsInABalancedChunkReachTheCaller() {
+        Parallel.setThreads(2);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () ->
+                Parallel.parallelForBalanced(40, 4, (from, to) -> {
+                    if (from == 30) {
+                        throw new IllegalStateException("boom in the last chunk");
+                    }
+                }));
+        assertEquals("boom in the last chunk", e.getMessage());
+    }
+
+    @Test
     void rejectsZeroThreads() {
         assertThrows(IllegalArgumentException.class, () -> Parallel.setThreads(0));
     }

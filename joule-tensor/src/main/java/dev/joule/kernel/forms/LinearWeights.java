@@ -1,5 +1,7 @@
 package dev.joule.kernel.forms;
 
+import dev.joule.kernel.GemmEpilogue;
+
 /**
  * A linear layer's weight matrix {@code W [out, in]} held in a form made for inference: int8 or int4
  * codes with scales, a sparse format, a physically shrunk dense matrix, a pre-packed f32 panel. Every
@@ -25,6 +27,16 @@ public interface LinearWeights {
      * row-major and dense; {@code y} is overwritten. May run on the shared thread pool.
      */
     void multiply(float[] x, int xOff, int rows, float[] y, int yOff);
+
+    /**
+     * {@link #multiply}, then {@code epilogue} on {@code y} ({@code rows × out}): a bias, an activation.
+     * A form whose kernel splits {@code y} across threads may apply it block by block, on the thread
+     * that computed each block; the default applies it to the whole of {@code y} afterwards.
+     */
+    default void multiply(float[] x, int xOff, int rows, float[] y, int yOff, GemmEpilogue epilogue) {
+        multiply(x, xOff, rows, y, yOff);
+        GemmEpilogue.whole(epilogue, y, yOff, outFeatures(), rows, outFeatures());
+    }
 
     /** The stored format, for reports: {@code "f32"}, {@code "int8 per-channel"}, {@code "2:4"}, ... */
     String format();

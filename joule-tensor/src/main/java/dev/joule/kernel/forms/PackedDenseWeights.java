@@ -1,5 +1,6 @@
 package dev.joule.kernel.forms;
 
+import dev.joule.kernel.GemmEpilogue;
 import dev.joule.kernel.PackedMatrix;
 
 /**
@@ -54,6 +55,12 @@ public final class PackedDenseWeights implements LinearWeights {
     @Override
     public void multiply(float[] x, int xOff, int rows, float[] y, int yOff) {
         packed.multiply(rows, x, xOff, in, 0f, y, yOff, out);
+    }
+
+    /** Each thread runs {@code epilogue} on the block of {@code y} it has just computed. */
+    @Override
+    public void multiply(float[] x, int xOff, int rows, float[] y, int yOff, GemmEpilogue epilogue) {
+        packed.multiply(rows, x, xOff, in, 0f, y, yOff, out, epilogue);
     }
 
     /** {@code y = x · Wᵀ + beta · y}: adds onto a bias already in {@code y} when {@code beta} is 1. */
