@@ -48,6 +48,24 @@ final class GeluVector {
                 (b0, b1) -> forwardRange(x, xo, out, cdf, b0 * BLOCK, Math.min(n, b1 * BLOCK)));
     }
 
+    /**
+     * {@code a[off + i] = gelu(a[off + i])} for {@code i < n}, on the calling thread (a fused epilogue
+     * runs inside a parallel section already). Same arithmetic as {@link #forward}; which elements fall
+     * in the scalar tail depends on {@code n}, so values can differ from a {@code forward} over a longer
+     * span by the tail's rounding (a few ulp).
+     */
+    static void inPlace(float[] a, int off, int n) {
+        int i = 0;
+        for (int bound = SPECIES.loopBound(n); i < bound; i += SPECIES.length()) {
+            FloatVector v = FloatVector.fromArray(SPECIES, a, off + i);
+            v.mul(normalCdf(v)).intoArray(a, off + i);
+        }
+        for (; i < n; i++) {
+            float v = a[off + i];
+            a[off + i] = v * (float) (0.5 * (1.0 + Erf.erf(v * INV_SQRT2)));
+        }
+    }
+
     private static void forwardRange(float[] x, int xo, float[] out, float[] cdf, int from, int to) {
         int i = from;
         for (int bound = from + SPECIES.loopBound(to - from); i < bound; i += SPECIES.length()) {

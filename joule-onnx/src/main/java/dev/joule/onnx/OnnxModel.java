@@ -132,7 +132,15 @@ public final class OnnxModel {
         return executor.nanosByOp();
     }
 
-    /** How many nodes of each op type run per call, after constant folding and fusion. */
+    /**
+     * How many steps of each op type a call runs: {@link #opCounts()} after the executor has folded each
+     * GELU into the linear layer before it ({@code joule.LinearGelu}).
+     */
+    public Map<String, Integer> plannedOpCounts() {
+        return executor.plannedOpCounts();
+    }
+
+    /** How many nodes of each op type the graph has, after constant folding and fusion. */
     public Map<String, Integer> opCounts() {
         Map<String, Integer> counts = new TreeMap<>();
         for (Node n : executor.graph().nodes()) {

@@ -22,7 +22,9 @@ import java.util.function.Function;
 /**
  * Runs a {@link Graph} node by node. Each intermediate value is dropped right after its last reader,
  * so peak memory is the widest point of the graph, not the sum of all activations. Thread-safe: a
- * call keeps its values in its own map.
+ * call keeps its values in its own map. A linear layer that runs a form adds its bias, and a GELU that
+ * alone reads it, in the product's epilogue ({@link dev.joule.kernel.GemmEpilogue}); a call that
+ * captures the value in between runs the nodes one by one.
  *
  * <p>Each fused linear layer with a constant weight runs an inference form made once here
  * ({@link LinearWeights}): by default the weight pre-packed for the gemm ({@link PackedDenseWeights}),
@@ -31,9 +33,10 @@ import java.util.function.Function;
  */
 public final class Executor {
     private final Graph graph;
-    private final Operator[] operators;
-    /** dead[i]: the values nobody reads after node i. */
-    private final List<List<String>> dead;
+    /** Every node as the graph has it: runs calls that capture intermediate values. */
+    private final Plan plain;
+    /** Linear layers with a form absorb a GELU that alone reads them ({@link #fuseGelu}); null when none does. */
+    private final Plan fused;
     /** Nanoseconds spent per op type, when profiling is on (system property joule.onnx.profile=true). */
     private final Map<String, java.util.concurrent.atomic.AtomicLong> nanosByOp = new java.util.concurrent.ConcurrentHashMap<>();
     private static final boolean PROFILE = Boolean.getBoolean("joule.onnx.profile");
@@ -52,36 +55,93 @@ public final class Executor {
     public Executor(Graph graph, Function<LinearSite, LinearWeights> formFactory) {
         this.graph = graph;
         List<Node> nodes = graph.nodes();
-        operators = new Operator[nodes.size()];
-        Map<String, Integer> lastUse = new HashMap<>();
-        for (int i = 0; i < nodes.size(); i++) {
-            operators[i] = Operators.lookup(nodes.get(i).opType());
-            LinearSite site = linearSite(nodes.get(i));
+        List<Step> steps = new ArrayList<>();
+        for (Node node : nodes) {
+            Operator op = Operators.lookup(node.opType());
+            LinearSite site = linearSite(node);
             LinearWeights form = site == null ? null : formFactory.apply(site);
             if (form != null) {
                 if (form.inFeatures() != site.in() || form.outFeatures() != site.out()) {
-                    throw new OnnxException(nodes.get(i).describe() + ": form " + form.format() + " is ["
+                    throw new OnnxException(node.describe() + ": form " + form.format() + " is ["
                             + form.outFeatures() + ", " + form.inFeatures() + "], the layer's weight is [out "
                             + site.out() + ", in " + site.in() + "]");
                 }
                 forms.put(site.nodeName(), form);
-                operators[i] = FusedOps.linearWith(form);
+                op = FusedOps.linearWith(form);
             }
-            for (String in : nodes.get(i).inputs()) {
-                lastUse.put(in, i);
+            steps.add(new Step(node, op));
+        }
+        plain = new Plan(graph, steps, Set.of());
+        fused = FUSE_GELU ? fuseGelu(graph, steps) : null;
+    }
+
+    /** {@code -Djoule.onnx.fuseGelu=false} keeps GELU a pass of its own after the linear layer (to measure what fusing buys). */
+    private static final boolean FUSE_GELU = Boolean.parseBoolean(System.getProperty("joule.onnx.fuseGelu", "true"));
+
+    /**
+     * The plan with each linear layer that runs a form and whose output only a {@code joule.Gelu}
+     * reads turned into one step that applies GELU in the product's epilogue, on each block of the
+     * output as its thread finishes it (no second pass, no parallel section of its own). The step
+     * writes the GELU's output; the linear's own output then never exists. Null when nothing fuses.
+     */
+    private Plan fuseGelu(Graph graph, List<Step> steps) {
+        Map<String, Integer> readers = new HashMap<>();
+        for (Step st : steps) {
+            for (String in : st.node().inputs()) {
+                readers.merge(in, 1, Integer::sum);
             }
         }
-        Set<String> keep = new HashSet<>(graph.constants().keySet());
-        graph.outputs().forEach(o -> keep.add(o.name()));
-        dead = new ArrayList<>();
-        for (int i = 0; i < nodes.size(); i++) {
-            dead.add(new ArrayList<>());
-        }
-        lastUse.forEach((name, i) -> {
-            if (!keep.contains(name) && !name.isEmpty()) {
-                dead.get(i).add(name);
+        graph.outputs().forEach(o -> readers.merge(o.name(), 1, Integer::sum));
+        List<Step> out = new ArrayList<>();
+        Set<String> elided = new HashSet<>();
+        for (int i = 0; i < steps.size(); i++) {
+            Node lin = steps.get(i).node();
+            LinearWeights form = forms.get(lin.name());
+            Node next = i + 1 < steps.size() ? steps.get(i + 1).node() : null;
+            if (form != null && next != null && next.opType().equals(FusedOps.GELU) && lin.outputs().size() == 1
+                    && next.inputs().equals(lin.outputs()) && readers.getOrDefault(lin.outputs().get(0), 0) == 1) {
+                Node both = new Node(lin.name() + "+gelu", FusedOps.LINEAR_GELU, lin.inputs(), next.outputs(),
+                        Map.of(), lin.opset());
+                out.add(new Step(both, FusedOps.linearWith(form, true)));
+                elided.add(lin.outputs().get(0));
+                i++;
+            } else {
+                out.add(steps.get(i));
             }
-        });
+        }
+        return elided.isEmpty() ? null : new Plan(graph, out, elided);
+    }
+
+    /** One operator run on one node's inputs, writing that node's outputs. */
+    private record Step(Node node, Operator op) {}
+
+    /**
+     * The steps a run takes and, after each, the values nobody reads any more ({@code dead}), so peak
+     * memory is the widest point of the graph; {@code elided}: graph values this plan never computes.
+     */
+    private static final class Plan {
+        final List<Step> steps;
+        final List<List<String>> dead = new ArrayList<>();
+        final Set<String> elided;
+
+        Plan(Graph graph, List<Step> steps, Set<String> elided) {
+            this.steps = List.copyOf(steps);
+            this.elided = elided;
+            Map<String, Integer> lastUse = new HashMap<>();
+            for (int i = 0; i < steps.size(); i++) {
+                dead.add(new ArrayList<>());
+                for (String in : steps.get(i).node().inputs()) {
+                    lastUse.put(in, i);
+                }
+            }
+            Set<String> keep = new HashSet<>(graph.constants().keySet());
+            graph.outputs().forEach(o -> keep.add(o.name()));
+            lastUse.forEach((name, i) -> {
+                if (!keep.contains(name) && !name.isEmpty()) {
+                    dead.get(i).add(name);
+                }
+            });
+        }
     }
 
     public Graph graph() {
@@ -91,6 +151,15 @@ public final class Executor {
     /** The forms the linear layers run, by node name, in graph order (empty when none is attached). */
     public Map<String, LinearWeights> forms() {
         return java.util.Collections.unmodifiableMap(forms);
+    }
+
+    /** How many steps of each op type a call runs (one that captures a fused-away value runs {@link Graph#nodes()} instead). */
+    public Map<String, Integer> plannedOpCounts() {
+        Map<String, Integer> counts = new java.util.TreeMap<>();
+        for (Step st : (fused == null ? plain : fused).steps) {
+            counts.merge(st.node().opType(), 1, Integer::sum);
+        }
+        return counts;
     }
 
     /** The constant-weight linear layers of {@code graph}, in order. */
@@ -150,17 +219,17 @@ public final class Executor {
                 throw new OnnxException("unknown input '" + name + "'; the model's inputs are " + graph.inputs());
             }
         }
-        List<Node> nodes = graph.nodes();
+        Plan plan = fused == null || capture.stream().anyMatch(fused.elided::contains) ? plain : fused;
         Map<String, Value> captured = new LinkedHashMap<>();
-        for (int i = 0; i < nodes.size(); i++) {
-            Node node = nodes.get(i);
+        for (int i = 0; i < plan.steps.size(); i++) {
+            Node node = plan.steps.get(i).node();
             Value[] in = new Value[node.inputs().size()];
             for (int j = 0; j < in.length; j++) {
                 String name = node.inputs().get(j);
                 in[j] = name.isEmpty() ? null : env.get(name);
             }
             long t0 = PROFILE ? System.nanoTime() : 0;
-            Value[] out = runNode(node, operators[i], in);
+            Value[] out = runNode(node, plan.steps.get(i).op(), in);
             if (PROFILE) {
                 nanosByOp.computeIfAbsent(node.opType(), k -> new java.util.concurrent.atomic.AtomicLong())
                         .addAndGet(System.nanoTime() - t0);
@@ -170,7 +239,7 @@ public final class Executor {
                     env.put(node.outputs().get(j), out[j]);
                 }
             }
-            for (String d : dead.get(i)) {
+            for (String d : plan.dead.get(i)) {
                 Value v = env.remove(d);
                 if (capture.contains(d)) {
                     captured.put(d, v);

@@ -3,10 +3,11 @@ package dev.joule.onnx.ops;
 import dev.joule.autograd.NoGrad;
 import dev.joule.autograd.Ops;
 import dev.joule.autograd.Var;
+import dev.joule.autograd.InPlaceActivations;
+import dev.joule.kernel.GemmEpilogue;
 import dev.joule.kernel.Kernels;
 import dev.joule.kernel.Parallel;
 import dev.joule.kernel.forms.LinearWeights;
-import dev.joule.kernel.forms.PackedDenseWeights;
 import dev.joule.onnx.FloatValue;
 import dev.joule.onnx.Value;
 import dev.joule.onnx.graph.Node;
@@ -24,6 +25,8 @@ public final class FusedOps {
     public static final String PREFIX = "joule.";
     public static final String LINEAR = PREFIX + "Linear";
     public static final String GELU = PREFIX + "Gelu";
+    /** A linear layer whose GELU runs in its epilogue: an execution step of {@code Executor}, never a graph node. */
+    public static final String LINEAR_GELU = PREFIX + "LinearGelu";
     public static final String LAYER_NORM = PREFIX + "LayerNorm";
     public static final String ATTENTION = PREFIX + "Attention";
 
@@ -60,14 +63,19 @@ public final class FusedOps {
 
     /**
      * {@code joule.Linear} running {@code form} instead of the f32 weight input (which must still be
-     * there: it names the layer). A pre-packed f32 form adds onto the bias in the gemm, as {@link #linear}
-     * does; other forms write the product, then the bias is added.
+     * there: it names the layer). The bias is added in the product's epilogue, block by block on the
+     * thread that computed it.
      */
     public static Operator linearWith(LinearWeights form) {
-        return (node, in) -> linearForm(node, in, form);
+        return linearWith(form, false);
     }
 
-    private static Value[] linearForm(Node node, Value[] in, LinearWeights form) {
+    /** As {@link #linearWith(LinearWeights)}; with {@code gelu}, the epilogue applies exact GELU after the bias. */
+    public static Operator linearWith(LinearWeights form, boolean gelu) {
+        return (node, in) -> linearForm(node, in, form, gelu);
+    }
+
+    private static Value[] linearForm(Node node, Value[] in, LinearWeights form, boolean gelu) {
         Tensor x = Args.floats(node, in, 0);
         Tensor b = Args.floats(node, in, 2);
         int k = form.inFeatures();
@@ -78,21 +86,24 @@ public final class FusedOps {
         }
         int rows = x.rows();
         float[] c = new float[rows * n];
-        if (form instanceof PackedDenseWeights packed) {
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(b.data(), b.offset(), c, r * n, n);
-            }
-            packed.multiplyAdd(x.data(), x.offset(), rows, 1f, c, 0);
-        } else {
-            form.multiply(x.data(), x.offset(), rows, c, 0);
-            Kernels kern = Kernels.get();
-            for (int r = 0; r < rows; r++) {
-                kern.add(c, r * n, b.data(), b.offset(), c, r * n, n);
-            }
-        }
+        form.multiply(x.data(), x.offset(), rows, c, 0, biasEpilogue(b.data(), b.offset(), gelu));
         int[] shape = x.shape();
         shape[shape.length - 1] = n;
         return Args.one(Args.floatValue(c, shape));
+    }
+
+    /** Adds {@code bias[biasOff + column]} to every row of a block, then GELU when asked. */
+    private static GemmEpilogue biasEpilogue(float[] bias, int biasOff, boolean gelu) {
+        Kernels kern = Kernels.get();
+        return (y, yOff, ldy, rows, col0, cols) -> {
+            for (int r = 0; r < rows; r++) {
+                int row = yOff + r * ldy;
+                kern.add(y, row, bias, biasOff + col0, y, row, cols);
+                if (gelu) {
+                    InPlaceActivations.gelu(y, row, cols);
+                }
+            }
+        };
     }
 
     /** Below this many elements GELU runs on the calling thread (-Djoule.onnx.geluParallelMin). */

@@ -5,12 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.joule.onnx.FloatValue;
 import dev.joule.onnx.OnnxModel;
+import dev.joule.onnx.Value;
+import dev.joule.onnx.graph.Node;
 import dev.joule.onnx.ops.FusedOps;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -67,6 +71,31 @@ class MiniLmEquivalenceTest {
                     assertEquals(a[i][j], b[i][j], 1e-5, "sentence " + i + " element " + j);
                 }
             }
+        }
+    }
+
+    /**
+     * The executor runs each feed-forward GELU in its up-projection's epilogue; a call that captures the
+     * up-projection's own output runs the nodes one by one, and both give the same GELU output.
+     */
+    @Test
+    void geluRunsInTheUpProjectionUnlessTheValueBetweenIsCaptured() {
+        Map<String, Integer> steps = joule.model().plannedOpCounts();
+        assertEquals(6, steps.get(FusedOps.LINEAR_GELU));
+        assertEquals(30, steps.get(FusedOps.LINEAR));
+        assertFalse(steps.containsKey(FusedOps.GELU));
+        Node gelu = joule.model().graph().nodes().stream().filter(n -> n.opType().equals(FusedOps.GELU)).findFirst().orElseThrow();
+        String up = gelu.inputs().get(0);
+        String out = gelu.outputs().get(0);
+        List<String> s = List.of("The epilogue must not change the answer, whatever the sentence length is.", "Short.");
+        Map<String, Value> fused = joule.capture(s, Set.of(out));
+        Map<String, Value> stepwise = joule.capture(s, Set.of(out, up));
+        assertTrue(stepwise.get(up) instanceof FloatValue, "the up-projection's own output is captured");
+        float[] a = ((FloatValue) fused.get(out)).tensor().toArray();
+        float[] b = ((FloatValue) stepwise.get(out)).tensor().toArray();
+        assertEquals(b.length, a.length);
+        for (int i = 0; i < a.length; i++) {
+            assertEquals(b[i], a[i], 1e-5 * (1 + Math.abs(b[i])), "GELU output element " + i);
         }
     }
 
