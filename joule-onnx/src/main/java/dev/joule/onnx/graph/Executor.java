@@ -42,6 +42,9 @@ public final class Executor {
     private static final boolean PROFILE = Boolean.getBoolean("joule.onnx.profile");
     private static final boolean PREPACK = Boolean.parseBoolean(System.getProperty("joule.onnx.prepack", "true"));
     private final Map<String, LinearWeights> forms = new LinkedHashMap<>();
+    /** {@code -Djoule.onnx.shapeCache=false} (read when an executor is made) recomputes the shape-only values on every call. */
+    private final boolean shapeCache = Boolean.parseBoolean(System.getProperty("joule.onnx.shapeCache", "true"));
+    private final ShapeValues shapeValues = new ShapeValues();
 
     /** Runs {@code graph} with the default forms: pre-packed f32 weights (unless -Djoule.onnx.prepack=false). */
     public Executor(Graph graph) {
@@ -72,14 +75,12 @@ public final class Executor {
             steps.add(new Step(node, op));
         }
         plain = new Plan(graph, steps, Set.of());
-        fused = FUSE_GELU ? fuseGelu(graph, steps) : null;
+        fused = Boolean.parseBoolean(System.getProperty("joule.onnx.fuseGelu", "true")) ? fuseGelu(graph, steps) : null;
     }
 
-    /** {@code -Djoule.onnx.fuseGelu=false} keeps GELU a pass of its own after the linear layer (to measure what fusing buys). */
-    private static final boolean FUSE_GELU = Boolean.parseBoolean(System.getProperty("joule.onnx.fuseGelu", "true"));
-
     /**
-     * The plan with each linear layer that runs a form and whose output only a {@code joule.Gelu}
+     * The plan with each linear layer that runs a form ({@code -Djoule.onnx.fuseGelu=false}, read when
+     * an executor is made, keeps GELU a pass of its own, to measure what fusing buys) and whose output only a {@code joule.Gelu}
      * reads turned into one step that applies GELU in the product's epilogue, on each block of the
      * output as its thread finishes it (no second pass, no parallel section of its own). The step
      * writes the GELU's output; the linear's own output then never exists. Null when nothing fuses.
@@ -123,10 +124,13 @@ public final class Executor {
         final List<Step> steps;
         final List<List<String>> dead = new ArrayList<>();
         final Set<String> elided;
+        /** shapeOnly[i]: step i computes a value of the input shapes alone ({@link ShapeValues}). */
+        final boolean[] shapeOnly;
 
         Plan(Graph graph, List<Step> steps, Set<String> elided) {
             this.steps = List.copyOf(steps);
             this.elided = elided;
+            this.shapeOnly = ShapeValues.shapeOnlySteps(steps.stream().map(Step::node).toList(), graph.constants());
             Map<String, Integer> lastUse = new HashMap<>();
             for (int i = 0; i < steps.size(); i++) {
                 dead.add(new ArrayList<>());
@@ -205,7 +209,8 @@ public final class Executor {
      * calibration: the activations a compression method looks at), after the outputs.
      */
     public Map<String, Value> run(Map<String, Value> inputs, Set<String> capture) {
-        Map<String, Value> env = new HashMap<>(graph.constants());
+        // Values are looked up here first, then among the graph's constants (not copied per call).
+        Map<String, Value> env = new HashMap<>();
         for (GraphInput gi : graph.inputs()) {
             Value v = inputs.get(gi.name());
             if (v == null) {
@@ -220,23 +225,35 @@ public final class Executor {
             }
         }
         Plan plan = fused == null || capture.stream().anyMatch(fused.elided::contains) ? plain : fused;
+        String signature = shapeCache ? ShapeValues.signature(inputs) : null;
+        Map<String, Value> known = signature == null ? null : shapeValues.get(signature);
+        Map<String, Value> learned = signature != null && known == null ? new HashMap<>() : null;
+        if (known != null) {
+            env.putAll(known);
+        }
+        Map<String, Value> constants = graph.constants();
         Map<String, Value> captured = new LinkedHashMap<>();
         for (int i = 0; i < plan.steps.size(); i++) {
             Node node = plan.steps.get(i).node();
-            Value[] in = new Value[node.inputs().size()];
-            for (int j = 0; j < in.length; j++) {
-                String name = node.inputs().get(j);
-                in[j] = name.isEmpty() ? null : env.get(name);
-            }
-            long t0 = PROFILE ? System.nanoTime() : 0;
-            Value[] out = runNode(node, plan.steps.get(i).op(), in);
-            if (PROFILE) {
-                nanosByOp.computeIfAbsent(node.opType(), k -> new java.util.concurrent.atomic.AtomicLong())
-                        .addAndGet(System.nanoTime() - t0);
-            }
-            for (int j = 0; j < node.outputs().size(); j++) {
-                if (j < out.length && !node.outputs().get(j).isEmpty()) {
-                    env.put(node.outputs().get(j), out[j]);
+            if (known == null || !plan.shapeOnly[i]) {
+                Value[] in = new Value[node.inputs().size()];
+                for (int j = 0; j < in.length; j++) {
+                    String name = node.inputs().get(j);
+                    in[j] = name.isEmpty() ? null : lookup(env, constants, name);
+                }
+                long t0 = PROFILE ? System.nanoTime() : 0;
+                Value[] out = runNode(node, plan.steps.get(i).op(), in);
+                if (PROFILE) {
+                    nanosByOp.computeIfAbsent(node.opType(), k -> new java.util.concurrent.atomic.AtomicLong())
+                            .addAndGet(System.nanoTime() - t0);
+                }
+                for (int j = 0; j < node.outputs().size(); j++) {
+                    if (j < out.length && !node.outputs().get(j).isEmpty()) {
+                        env.put(node.outputs().get(j), out[j]);
+                        if (learned != null && plan.shapeOnly[i]) {
+                            learned.put(node.outputs().get(j), out[j]);
+                        }
+                    }
                 }
             }
             for (String d : plan.dead.get(i)) {
@@ -246,12 +263,20 @@ public final class Executor {
                 }
             }
         }
+        if (learned != null) {
+            shapeValues.put(signature, learned);
+        }
         Map<String, Value> result = new LinkedHashMap<>();
         for (GraphInput o : graph.outputs()) {
-            result.put(o.name(), env.get(o.name()));
+            result.put(o.name(), lookup(env, constants, o.name()));
         }
         result.putAll(captured);
         return result;
+    }
+
+    private static Value lookup(Map<String, Value> env, Map<String, Value> constants, String name) {
+        Value v = env.get(name);
+        return v != null ? v : constants.get(name);
     }
 
     /** Nanoseconds spent per op type so far; empty unless -Djoule.onnx.profile=true. */
