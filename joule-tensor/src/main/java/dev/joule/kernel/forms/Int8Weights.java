@@ -1,5 +1,7 @@
 package dev.joule.kernel.forms;
 
+import dev.joule.kernel.GemmEpilogue;
+
 import dev.joule.kernel.quant.Int8Activations;
 import dev.joule.kernel.quant.Int8Matrix;
 import dev.joule.kernel.quant.QuantKernels;
@@ -128,6 +130,17 @@ public final class Int8Weights implements LinearWeights {
         } else {
             kernels.gemmW8A8Dynamic(x, xOff, a, w, y, yOff);
         }
+    }
+
+    /** Dynamic W8A8 hands the epilogue to the kernel, which runs it per block on the threads; other schemes run it after. */
+    @Override
+    public void multiply(float[] x, int xOff, int rows, float[] y, int yOff, GemmEpilogue epilogue) {
+        if (scheme != Scheme.W8A8_DYNAMIC || rows == 0) {
+            LinearWeights.super.multiply(x, xOff, rows, y, yOff, epilogue);
+            return;
+        }
+        FormChecks.multiply("Int8Weights", w.rows(), w.cols(), x, xOff, rows, y, yOff);
+        kernels.gemmW8A8Dynamic(x, xOff, activationBuffer(rows), w, y, yOff, epilogue);
     }
 
     /** This thread's buffer for {@code rows} input rows (kept between calls; rows rarely change). */

@@ -2,6 +2,7 @@ package dev.joule.kernel.quant;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
+import dev.joule.kernel.GemmEpilogue;
 import dev.joule.kernel.Parallel;
 import java.util.Optional;
 
@@ -85,6 +86,17 @@ public final class NativeQuantKernels implements QuantKernels {
     /** Quantized natively into this thread's scratch, multiplied from there: no codes copied out and back. */
     @Override
     public void gemmW8A8Dynamic(float[] x, int xOff, Int8Activations scratch, Int8Matrix w, float[] y, int yOff) {
+        gemmW8A8Dynamic(x, xOff, scratch, w, y, yOff, null);
+    }
+
+    /**
+     * As above; each thread copies the output columns it computed into {@code y} and runs
+     * {@code epilogue} on them there, so the copy-out, the bias and an activation are split across the
+     * threads with the product instead of following it on the caller.
+     */
+    @Override
+    public void gemmW8A8Dynamic(float[] x, int xOff, Int8Activations scratch, Int8Matrix w, float[] y, int yOff,
+                                GemmEpilogue epilogue) {
         int rows = scratch.rows(), cols = scratch.cols();
         QuantChecks.sameCols("gemmW8A8Dynamic", cols, w.cols());
         QuantChecks.window("activations", x.length, xOff, (long) rows * cols);
@@ -93,10 +105,28 @@ public final class NativeQuantKernels implements QuantKernels {
         s.xFloats.write(0, x, xOff, rows * cols);
         if (NativeQuantLibrary.jq_quantize_rows(s.xFloats, rows, cols, s.xCodes, s.xScales) != 0) {
             gemmW8A8(scratch.quantize(x, xOff), w, y, yOff); // a non-finite value: the Java path names it
+            GemmEpilogue.whole(epilogue, y, yOff, w.rows(), rows, w.rows());
             return;
         }
-        multiply(s, rows, w, true);
-        s.out.read(0, y, yOff, rows * w.rows());
+        int out = w.rows(), in = w.cols();
+        NativeWeights nw = NativeWeights.of(w);
+        Memory xCodes = s.xCodes, xScales = s.xScales, result = s.out;
+        int groups = (out + GROUP - 1) / GROUP;
+        int grain = (int) Math.max(1, PARALLEL_MACS / Math.max(1, (long) GROUP * in * rows));
+        int perThread = Parallel.chunkCount(groups, grain);
+        // Output groups are independent: two claimed chunks per thread, as for the f32 pre-packed gemm.
+        Parallel.parallelForBalanced(groups, perThread <= 1 ? 1 : 2 * perThread, (g0, g1) -> {
+            int c0 = g0 * GROUP;
+            int c1 = Math.min(g1 * GROUP, out);
+            NativeQuantLibrary.jq_w8a8(xCodes, rows, nw.codes, nw.sums128, out, in, c0, c1, null, xScales, nw.scales, result);
+            for (int r = 0; r < rows; r++) {
+                result.read(4L * ((long) r * out + c0), y, yOff + r * out + c0, c1 - c0);
+            }
+            if (epilogue != null) {
+                epilogue.apply(y, yOff + c0, out, rows, c0, c1 - c0);
+            }
+        });
+        QuantWork.recordInt8(rows, out, in);
     }
 
     private Scratch run(Int8Activations x, Int8Matrix w, boolean scaled) {

@@ -1,5 +1,7 @@
 package dev.joule.kernel.quant;
 
+import dev.joule.kernel.GemmEpilogue;
+
 /**
  * Quantized matrix products for inference: {@code y[b, o] = Σ_i x[b, i] · W[o, i]} with {@code W} an
  * {@link Int8Matrix} or {@link Int4Matrix} ({@code [out, in]}, row-major) and {@code y} row-major
@@ -47,6 +49,16 @@ public interface QuantKernels {
      */
     default void gemmW8A8Dynamic(float[] x, int xOff, Int8Activations scratch, Int8Matrix w, float[] y, int yOff) {
         gemmW8A8(quantizeActivations(x, xOff, scratch), w, y, yOff);
+    }
+
+    /**
+     * {@link #gemmW8A8Dynamic}, then {@code epilogue} (may be null) on {@code y} ({@code rows × out}): an
+     * implementation that splits the outputs across threads may finish each block on its thread.
+     */
+    default void gemmW8A8Dynamic(float[] x, int xOff, Int8Activations scratch, Int8Matrix w, float[] y, int yOff,
+                                 GemmEpilogue epilogue) {
+        gemmW8A8Dynamic(x, xOff, scratch, w, y, yOff);
+        GemmEpilogue.whole(epilogue, y, yOff, w.rows(), scratch.rows(), w.rows());
     }
 
     /**

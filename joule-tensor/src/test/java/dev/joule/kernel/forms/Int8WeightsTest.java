@@ -35,6 +35,52 @@ class Int8WeightsTest {
         }
     }
 
+    /**
+     * With an epilogue, W8A8 gives the plain product finished afterwards, bit for bit, and finishes every
+     * output once: every kernel, one and two threads, including 24 × 1536 × 384 (split across threads).
+     */
+    @Test
+    void w8a8EpilogueFinishesEachOutputOnceAsIfRunAfter() {
+        int seed = 300;
+        try {
+            for (int threads : new int[] {1, 2}) {
+                dev.joule.kernel.Parallel.setThreads(threads);
+                List<QuantKernels> all = new ArrayList<>(FormsTestData.quantKernels());
+                all.add(QuantKernels.get()); // the active ones: native where the machine has them, which split the outputs
+                for (QuantKernels k : all) {
+                    for (int[] s : new int[][] {{24, 1536, 384}, {3, 20, 64}, {1, 7, 5}}) {
+                        int rows = s[0], out = s[1], in = s[2];
+                        Int8Weights form = Int8Weights.w8a8(Int8Matrix.quantize(FormsTestData.random(seed++, out * in, 1), 0, out, in), k);
+                        float[] x = FormsTestData.random(seed++, rows * in, 3);
+                        float[] bias = FormsTestData.random(seed++, out, 1);
+                        float[] expected = FormsTestData.run(form, x, rows);
+                        for (int i = 0; i < expected.length; i++) {
+                            expected[i] = Math.abs(expected[i] + bias[i % out]);
+                        }
+                        int[] visits = new int[rows * out];
+                        float[] actual = new float[rows * out];
+                        form.multiply(x, 0, rows, actual, 0, (c, cOff, ldc, r, col0, cols) -> {
+                            for (int i = 0; i < r; i++) {
+                                for (int j = 0; j < cols; j++) {
+                                    int at = cOff + i * ldc + j;
+                                    visits[at]++;
+                                    c[at] = Math.abs(c[at] + bias[col0 + j]);
+                                }
+                            }
+                        });
+                        String what = k.name() + " at " + rows + "×" + out + "×" + in + ", " + threads + " threads";
+                        assertArrayEquals(expected, actual, 0f, what);
+                        for (int v : visits) {
+                            assertEquals(1, v, what + ": every output finished once");
+                        }
+                    }
+                }
+            }
+        } finally {
+            dev.joule.kernel.Parallel.setThreads(Runtime.getRuntime().availableProcessors());
+        }
+    }
+
     @Test
     void w8a8IsTheDenseProductUpToActivationRounding() {
         int seed = 100;
