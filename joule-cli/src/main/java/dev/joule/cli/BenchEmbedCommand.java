@@ -57,7 +57,7 @@ final class BenchEmbedCommand implements Callable<Integer> {
     List<String> variants;
 
     @Option(names = "--warmup", paramLabel = "SECONDS", defaultValue = "3",
-            description = "With --variants: untimed passes per encoder and batch for at least this long (default 3).")
+            description = "Untimed passes per encoder and batch: one over all the sentences, then, with --variants, more over the first ones until this long has passed (default 3).")
     double warmupSeconds;
 
     @Option(names = "--no-onnxruntime", description = "With --variants: time Joule's variants only (fidelity still against Joule f32).")
@@ -89,9 +89,8 @@ final class BenchEmbedCommand implements Callable<Integer> {
             for (int batch : batches) {
                 List<float[]> a = new ArrayList<>();
                 List<float[]> b = new ArrayList<>();
-                int warmup = Math.max(1, Math.min(3, 64 / batch));
-                measure(run, joule, text, batch, warmup, a, results, energy, memory);
-                measure(run, ort, text, batch, warmup, b, results, energy, memory);
+                measure(run, joule, text, batch, a, results, energy, memory);
+                measure(run, ort, text, batch, b, results, energy, memory);
                 for (int i = 0; i < a.size(); i++) {
                     double c = Pooling.cosine(a.get(i), b.get(i));
                     cosine[0] = Math.min(cosine[0], c);
@@ -147,10 +146,11 @@ final class BenchEmbedCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void measure(EnergyRun run, SentenceEncoder encoder, List<String> text, int batch, int warmup,
+    private static void measure(EnergyRun run, SentenceEncoder encoder, List<String> text, int batch,
                                 List<float[]> sink, List<EmbedThroughput> results, List<EnergyReport> energy,
                                 List<MemorySampler.Peak> memory) {
-        EmbedBenchmark.measure(encoder, text.subList(0, Math.min(text.size(), warmup * batch)), batch, 0, null);
+        // One untimed pass over every sentence first, as with --variants (see BenchEmbedVariants.warmUp).
+        EmbedBenchmark.measure(encoder, text, batch, 0, null);
         try (EnergyWindow w = run.window("embed-" + encoder.name() + "-batch" + batch);
              MemorySampler sampler = MemorySampler.start()) {
             results.add(EmbedBenchmark.measure(encoder, text, batch, 0, sink));
