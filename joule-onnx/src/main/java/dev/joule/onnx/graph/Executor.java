@@ -12,7 +12,6 @@ import dev.joule.onnx.ops.Operators;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +34,7 @@ public final class Executor {
     private final Graph graph;
     /** Every node as the graph has it: runs calls that capture intermediate values. */
     private final Plan plain;
-    /** Linear layers with a form absorb a GELU that alone reads them ({@link #fuseGelu}); null when none does. */
+    /** The steps after {@link PlanFusion} (GELU in the linear layers' epilogues); null when nothing fused. */
     private final Plan fused;
     /** Nanoseconds spent per op type, when profiling is on (system property joule.onnx.profile=true). */
     private final Map<String, java.util.concurrent.atomic.AtomicLong> nanosByOp = new java.util.concurrent.ConcurrentHashMap<>();
@@ -75,77 +74,7 @@ public final class Executor {
             steps.add(new Step(node, op));
         }
         plain = new Plan(graph, steps, Set.of());
-        fused = Boolean.parseBoolean(System.getProperty("joule.onnx.fuseGelu", "true")) ? fuseGelu(graph, steps) : null;
-    }
-
-    /**
-     * The plan with each linear layer that runs a form ({@code -Djoule.onnx.fuseGelu=false}, read when
-     * an executor is made, keeps GELU a pass of its own, to measure what fusing buys) and whose output only a {@code joule.Gelu}
-     * reads turned into one step that applies GELU in the product's epilogue, on each block of the
-     * output as its thread finishes it (no second pass, no parallel section of its own). The step
-     * writes the GELU's output; the linear's own output then never exists. Null when nothing fuses.
-     */
-    private Plan fuseGelu(Graph graph, List<Step> steps) {
-        Map<String, Integer> readers = new HashMap<>();
-        for (Step st : steps) {
-            for (String in : st.node().inputs()) {
-                readers.merge(in, 1, Integer::sum);
-            }
-        }
-        graph.outputs().forEach(o -> readers.merge(o.name(), 1, Integer::sum));
-        List<Step> out = new ArrayList<>();
-        Set<String> elided = new HashSet<>();
-        for (int i = 0; i < steps.size(); i++) {
-            Node lin = steps.get(i).node();
-            LinearWeights form = forms.get(lin.name());
-            Node next = i + 1 < steps.size() ? steps.get(i + 1).node() : null;
-            if (form != null && next != null && next.opType().equals(FusedOps.GELU) && lin.outputs().size() == 1
-                    && next.inputs().equals(lin.outputs()) && readers.getOrDefault(lin.outputs().get(0), 0) == 1) {
-                Node both = new Node(lin.name() + "+gelu", FusedOps.LINEAR_GELU, lin.inputs(), next.outputs(),
-                        Map.of(), lin.opset());
-                out.add(new Step(both, FusedOps.linearWith(form, true)));
-                elided.add(lin.outputs().get(0));
-                i++;
-            } else {
-                out.add(steps.get(i));
-            }
-        }
-        return elided.isEmpty() ? null : new Plan(graph, out, elided);
-    }
-
-    /** One operator run on one node's inputs, writing that node's outputs. */
-    private record Step(Node node, Operator op) {}
-
-    /**
-     * The steps a run takes and, after each, the values nobody reads any more ({@code dead}), so peak
-     * memory is the widest point of the graph; {@code elided}: graph values this plan never computes.
-     */
-    private static final class Plan {
-        final List<Step> steps;
-        final List<List<String>> dead = new ArrayList<>();
-        final Set<String> elided;
-        /** shapeOnly[i]: step i computes a value of the input shapes alone ({@link ShapeValues}). */
-        final boolean[] shapeOnly;
-
-        Plan(Graph graph, List<Step> steps, Set<String> elided) {
-            this.steps = List.copyOf(steps);
-            this.elided = elided;
-            this.shapeOnly = ShapeValues.shapeOnlySteps(steps.stream().map(Step::node).toList(), graph.constants());
-            Map<String, Integer> lastUse = new HashMap<>();
-            for (int i = 0; i < steps.size(); i++) {
-                dead.add(new ArrayList<>());
-                for (String in : steps.get(i).node().inputs()) {
-                    lastUse.put(in, i);
-                }
-            }
-            Set<String> keep = new HashSet<>(graph.constants().keySet());
-            graph.outputs().forEach(o -> keep.add(o.name()));
-            lastUse.forEach((name, i) -> {
-                if (!keep.contains(name) && !name.isEmpty()) {
-                    dead.get(i).add(name);
-                }
-            });
-        }
+        fused = new PlanFusion(graph, forms).fuse(steps);
     }
 
     public Graph graph() {
