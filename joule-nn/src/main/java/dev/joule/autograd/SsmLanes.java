@@ -2,6 +2,7 @@ package dev.joule.autograd;
 
 import dev.joule.kernel.Kernels;
 import dev.joule.kernel.VectorKernels;
+import dev.joule.kernel.VectorMath;
 import dev.joule.tensor.OpCounter;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -70,7 +71,7 @@ final class SsmLanes {
             FloatVector acc = FloatVector.zero(SPECIES);
             for (int n = 0; n < states; n++) {
                 int k = n * width + i;
-                FloatVector dec = FloatVector.fromArray(SPECIES, aT, k).mul(step).lanewise(VectorOperators.EXP);
+                FloatVector dec = VectorMath.exp(FloatVector.fromArray(SPECIES, aT, k).mul(step));
                 if (decay != null) {
                     dec.intoArray(decay, decOff + k);
                 }

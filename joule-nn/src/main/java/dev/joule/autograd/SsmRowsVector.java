@@ -1,8 +1,9 @@
 package dev.joule.autograd;
 
 import dev.joule.kernel.Kernels;
-import dev.joule.tensor.OpCounter;
 import dev.joule.kernel.VectorKernels;
+import dev.joule.kernel.VectorMath;
+import dev.joule.tensor.OpCounter;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
@@ -30,7 +31,7 @@ final class SsmRowsVector extends SsmRows {
             int row = e * n;
             int i = 0;
             for (; i < bound; i += SPECIES.length()) {
-                FloatVector.fromArray(SPECIES, a, row + i).mul(step).lanewise(VectorOperators.EXP)
+                VectorMath.exp(FloatVector.fromArray(SPECIES, a, row + i).mul(step))
                         .intoArray(decay, out + row + i);
             }
             for (; i < n; i++) {

@@ -44,11 +44,11 @@ final class SmallAttentionVector {
             float max = mx.reduceLanes(VectorOperators.MAX);
             FloatVector sum = FloatVector.zero(SPECIES);
             for (int j = 0; j < w; j += vl) {
-                FloatVector e = FloatVector.fromArray(SPECIES, s, row + j).sub(max).lanewise(VectorOperators.EXP);
+                FloatVector e = VectorMath.exp(FloatVector.fromArray(SPECIES, s, row + j).sub(max));
                 e.intoArray(s, row + j);
                 sum = sum.add(e);
             }
-            float inv = 1f / sum.reduceLanes(VectorOperators.ADD);
+            float inv = 1f / VectorMath.sum(sum);
             for (int j = 0; j < w; j += vl) {
                 FloatVector.fromArray(SPECIES, s, row + j).mul(inv).intoArray(s, row + j);
             }

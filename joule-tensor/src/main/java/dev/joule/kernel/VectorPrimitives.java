@@ -36,7 +36,7 @@ abstract class VectorPrimitives extends ScalarKernels {
             s0 = FloatVector.fromArray(sp, x, xOff + i).fma(FloatVector.fromArray(sp, y, yOff + i), s0);
             i += vl;
         }
-        float s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        float s = VectorMath.sum(s0.add(s1));
         for (; i < n; i++) {
             s += x[xOff + i] * y[yOff + i];
         }
@@ -138,7 +138,7 @@ abstract class VectorPrimitives extends ScalarKernels {
             s0 = s0.add(FloatVector.fromArray(sp, x, xOff + i));
             s1 = s1.add(FloatVector.fromArray(sp, x, xOff + i + vl));
         }
-        float s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        float s = VectorMath.sum(s0.add(s1));
         for (; i < n; i++) {
             s += x[xOff + i];
         }
@@ -172,11 +172,11 @@ abstract class VectorPrimitives extends ScalarKernels {
         FloatVector total = FloatVector.zero(sp);
         int i = 0;
         for (int bound = sp.loopBound(n); i < bound; i += sp.length()) {
-            FloatVector e = FloatVector.fromArray(sp, x, xOff + i).sub(shift).lanewise(VectorOperators.EXP);
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(sp, x, xOff + i).sub(shift));
             e.intoArray(x, xOff + i);
             total = total.add(e);
         }
-        float s = total.reduceLanes(VectorOperators.ADD);
+        float s = VectorMath.sum(total);
         for (; i < n; i++) {
             float e = (float) Math.exp(x[xOff + i] - shift);
             x[xOff + i] = e;
