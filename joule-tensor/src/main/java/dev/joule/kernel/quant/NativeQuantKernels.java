@@ -4,6 +4,8 @@ import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import dev.joule.kernel.GemmEpilogue;
 import dev.joule.kernel.Parallel;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.Optional;
 
 /**
@@ -111,6 +113,7 @@ public final class NativeQuantKernels implements QuantKernels {
         int out = w.rows(), in = w.cols();
         NativeWeights nw = NativeWeights.of(w);
         Memory xCodes = s.xCodes, xScales = s.xScales, result = s.out;
+        FloatBuffer resultFloats = s.outFloats;
         int groups = (out + GROUP - 1) / GROUP;
         int grain = (int) Math.max(1, PARALLEL_MACS / Math.max(1, (long) GROUP * in * rows));
         int perThread = Parallel.chunkCount(groups, grain);
@@ -120,7 +123,7 @@ public final class NativeQuantKernels implements QuantKernels {
             int c1 = Math.min(g1 * GROUP, out);
             NativeQuantLibrary.jq_w8a8(xCodes, rows, nw.codes, nw.sums128, out, in, c0, c1, null, xScales, nw.scales, result);
             for (int r = 0; r < rows; r++) {
-                result.read(4L * ((long) r * out + c0), y, yOff + r * out + c0, c1 - c0);
+                resultFloats.get(r * out + c0, y, yOff + r * out + c0, c1 - c0);
             }
             if (epilogue != null) {
                 epilogue.apply(y, yOff + c0, out, rows, c0, c1 - c0);
@@ -180,9 +183,19 @@ public final class NativeQuantKernels implements QuantKernels {
         Scratch fit(int batch, int in, int outs) {
             xCodes = grow(xCodes, (long) batch * in);
             xScales = grow(xScales, 4L * batch);
-            out = grow(out, 4L * batch * outs);
+            Memory grown = grow(out, 4L * batch * outs);
+            if (grown != out || outFloats == null) {
+                out = grown;
+                outFloats = out.getByteBuffer(0, out.size()).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            }
             return this;
         }
+
+        /**
+         * {@link #out} as floats: a view, so a thread copies its columns of each row out with a plain memory copy
+         * instead of one native call per row (24 rows × 4 chunks per product made the int8 products 20-40 % slower).
+         */
+        FloatBuffer outFloats;
 
         private static Memory grow(Memory m, long bytes) {
             return m.size() >= bytes ? m : new Memory(Math.max(bytes, 2 * m.size()));
