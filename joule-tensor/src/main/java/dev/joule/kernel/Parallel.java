@@ -98,6 +98,20 @@ public final class Parallel {
         run(n, Math.max(1, Math.min(n, chunks)), body, true);
     }
 
+    /** Chunks per thread that {@link #balancedChunks} asks for: the first thread done takes the last one. */
+    private static final int CHUNKS_PER_THREAD = 2;
+
+    /**
+     * The chunk count for {@link #parallelForBalanced} over {@code n} independent units of at least
+     * {@code grain} each: two per thread that {@link #parallelFor} would use, or 1 when it would use one.
+     * (MiniLM at batch 1, 2 threads: about 5 % less wall time than one fixed chunk per thread; four or
+     * eight per thread gained less.)
+     */
+    public static int balancedChunks(int n, int grain) {
+        int perThread = chunkCount(n, grain);
+        return perThread <= 1 ? 1 : Math.min(n, CHUNKS_PER_THREAD * perThread);
+    }
+
     private static void run(int n, int chunks, IntRangeBody body, boolean claimed) {
         if (chunks <= 1 || INSIDE.get()) {
             body.run(0, n);

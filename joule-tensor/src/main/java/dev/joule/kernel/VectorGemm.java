@@ -176,14 +176,10 @@ abstract class VectorGemm extends VectorMicroKernel {
                 GemmEpilogue.whole(epilogue, c, cOff + r0 * ldc, ldc, r1 - r0, n);
             });
         } else {
-            // Column panels are independent, so threads may claim them: two chunks per thread let
-            // the first done take the last chunk (batch 1 at 2 threads: about 5 % less wall time
-            // than one fixed chunk each; four or eight per thread gained less).
+            // Column panels are independent, so threads may claim them as they come free.
             int units = (n + nr - 1) / nr;
             int grain = (int) Math.max(1, PARALLEL_MACS / ((long) nr * m * k));
-            int perThread = Parallel.chunkCount(units, grain);
-            int chunks = perThread <= 1 ? 1 : Math.min(units, CHUNKS_PER_THREAD * perThread);
-            Parallel.parallelForBalanced(units, chunks, (u0, u1) -> {
+            Parallel.parallelForBalanced(units, Parallel.balancedChunks(units, grain), (u0, u1) -> {
                 int j0 = u0 * nr;
                 int cols = Math.min(u1 * nr, n) - j0;
                 blocked(kcMax, false, m, cols, k, a, aOff, lda, pb, u0 * k * nr, beta, c, cOff + j0, ldc);
@@ -193,9 +189,6 @@ abstract class VectorGemm extends VectorMicroKernel {
             });
         }
     }
-
-    /** Column chunks per thread in a wide pre-packed product, claimed as threads come free. */
-    private static final int CHUNKS_PER_THREAD = 2;
 
     private static int packedBLength(int k, int cols, int nr) {
         return k * ((cols + nr - 1) / nr) * nr;

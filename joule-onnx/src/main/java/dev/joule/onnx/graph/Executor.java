@@ -163,27 +163,8 @@ public final class Executor {
         Map<String, Value> constants = graph.constants();
         Map<String, Value> captured = new LinkedHashMap<>();
         for (int i = 0; i < plan.steps.size(); i++) {
-            Node node = plan.steps.get(i).node();
             if (known == null || !plan.shapeOnly[i]) {
-                Value[] in = new Value[node.inputs().size()];
-                for (int j = 0; j < in.length; j++) {
-                    String name = node.inputs().get(j);
-                    in[j] = name.isEmpty() ? null : lookup(env, constants, name);
-                }
-                long t0 = PROFILE ? System.nanoTime() : 0;
-                Value[] out = runNode(node, plan.steps.get(i).op(), in);
-                if (PROFILE) {
-                    nanosByOp.computeIfAbsent(node.opType(), k -> new java.util.concurrent.atomic.AtomicLong())
-                            .addAndGet(System.nanoTime() - t0);
-                }
-                for (int j = 0; j < node.outputs().size(); j++) {
-                    if (j < out.length && !node.outputs().get(j).isEmpty()) {
-                        env.put(node.outputs().get(j), out[j]);
-                        if (learned != null && plan.shapeOnly[i]) {
-                            learned.put(node.outputs().get(j), out[j]);
-                        }
-                    }
-                }
+                runStep(plan.steps.get(i), env, constants, learned != null && plan.shapeOnly[i] ? learned : null);
             }
             for (String d : plan.dead.get(i)) {
                 Value v = env.remove(d);
@@ -201,6 +182,31 @@ public final class Executor {
         }
         result.putAll(captured);
         return result;
+    }
+
+    /** Runs one step on its inputs from {@code env} (or the constants) and puts its outputs there, and in {@code learned} when given. */
+    private void runStep(Step step, Map<String, Value> env, Map<String, Value> constants, Map<String, Value> learned) {
+        Node node = step.node();
+        Value[] in = new Value[node.inputs().size()];
+        for (int j = 0; j < in.length; j++) {
+            String name = node.inputs().get(j);
+            in[j] = name.isEmpty() ? null : lookup(env, constants, name);
+        }
+        long t0 = PROFILE ? System.nanoTime() : 0;
+        Value[] out = runNode(node, step.op(), in);
+        if (PROFILE) {
+            nanosByOp.computeIfAbsent(node.opType(), k -> new java.util.concurrent.atomic.AtomicLong())
+                    .addAndGet(System.nanoTime() - t0);
+        }
+        for (int j = 0; j < node.outputs().size(); j++) {
+            String name = node.outputs().get(j);
+            if (j < out.length && !name.isEmpty()) {
+                env.put(name, out[j]);
+                if (learned != null) {
+                    learned.put(name, out[j]);
+                }
+            }
+        }
     }
 
     private static Value lookup(Map<String, Value> env, Map<String, Value> constants, String name) {

@@ -110,26 +110,16 @@ public final class NativeQuantKernels implements QuantKernels {
             GemmEpilogue.whole(epilogue, y, yOff, w.rows(), rows, w.rows());
             return;
         }
-        int out = w.rows(), in = w.cols();
-        NativeWeights nw = NativeWeights.of(w);
-        Memory xCodes = s.xCodes, xScales = s.xScales, result = s.out;
-        FloatBuffer resultFloats = s.outFloats;
-        int groups = (out + GROUP - 1) / GROUP;
-        int grain = (int) Math.max(1, PARALLEL_MACS / Math.max(1, (long) GROUP * in * rows));
-        int perThread = Parallel.chunkCount(groups, grain);
-        // Output groups are independent: two claimed chunks per thread, as for the f32 pre-packed gemm.
-        Parallel.parallelForBalanced(groups, perThread <= 1 ? 1 : 2 * perThread, (g0, g1) -> {
-            int c0 = g0 * GROUP;
-            int c1 = Math.min(g1 * GROUP, out);
-            NativeQuantLibrary.jq_w8a8(xCodes, rows, nw.codes, nw.sums128, out, in, c0, c1, null, xScales, nw.scales, result);
+        int out = w.rows();
+        FloatBuffer result = s.outFloats;
+        multiply(s, rows, w, true, (c0, c1) -> {
             for (int r = 0; r < rows; r++) {
-                resultFloats.get(r * out + c0, y, yOff + r * out + c0, c1 - c0);
+                result.get(r * out + c0, y, yOff + r * out + c0, c1 - c0);
             }
             if (epilogue != null) {
                 epilogue.apply(y, yOff + c0, out, rows, c0, c1 - c0);
             }
         });
-        QuantWork.recordInt8(rows, out, in);
     }
 
     private Scratch run(Int8Activations x, Int8Matrix w, boolean scaled) {
@@ -137,11 +127,15 @@ public final class NativeQuantKernels implements QuantKernels {
         Scratch s = SCRATCH.get().fit(batch, in, w.rows());
         s.xCodes.write(0, x.codes(), 0, batch * in);
         s.xScales.write(0, x.scales(), 0, batch);
-        return multiply(s, batch, w, scaled);
+        return multiply(s, batch, w, scaled, null);
     }
 
-    /** The product on the codes and scales already in {@code s}, the output columns split over the threads. */
-    private Scratch multiply(Scratch s, int batch, Int8Matrix w, boolean scaled) {
+    /**
+     * The product on the codes and scales already in {@code s}, the output columns split over the threads
+     * (output groups are independent, so threads claim them as they come free); {@code done} (may be null)
+     * then runs on each thread for the output columns {@code [c0, c1)} it has just computed.
+     */
+    private Scratch multiply(Scratch s, int batch, Int8Matrix w, boolean scaled, Parallel.IntRangeBody done) {
         int out = w.rows(), in = w.cols();
         NativeWeights nw = NativeWeights.of(w);
         Memory xCodes = s.xCodes, xScales = s.xScales, result = s.out;
@@ -149,9 +143,14 @@ public final class NativeQuantKernels implements QuantKernels {
         Pointer y = scaled ? result : null;
         int groups = (out + GROUP - 1) / GROUP;
         int grain = (int) Math.max(1, PARALLEL_MACS / Math.max(1, (long) GROUP * in * batch));
-        Parallel.parallelFor(groups, grain, (g0, g1) -> NativeQuantLibrary.jq_w8a8(
-                xCodes, batch, nw.codes, nw.sums128, out, in, g0 * GROUP, Math.min(g1 * GROUP, out),
-                acc, xScales, nw.scales, y));
+        Parallel.parallelForBalanced(groups, Parallel.balancedChunks(groups, grain), (g0, g1) -> {
+            int c0 = g0 * GROUP;
+            int c1 = Math.min(g1 * GROUP, out);
+            NativeQuantLibrary.jq_w8a8(xCodes, batch, nw.codes, nw.sums128, out, in, c0, c1, acc, xScales, nw.scales, y);
+            if (done != null) {
+                done.run(c0, c1);
+            }
+        });
         QuantWork.recordInt8(batch, out, in);
         return s;
     }
