@@ -15,11 +15,12 @@
 #include <immintrin.h>
 #include <stdint.h>
 #include <stddef.h>
+#include <string.h>
 
 #define JQ_API __attribute__((visibility("default")))
 
 /** Bumped when a signature changes, so Java refuses a stale library. */
-JQ_API int32_t jq_abi_version(void) { return 2; }
+JQ_API int32_t jq_abi_version(void) { return 3; }
 
 /** 1 when this CPU runs the kernels (AVX-512 F/BW and VNNI). */
 JQ_API int32_t jq_cpu_supported(void) {
@@ -40,114 +41,129 @@ JQ_API void jq_row_sums128(const int8_t *w, int32_t rows, int32_t cols, int32_t 
     }
 }
 
-static inline __attribute__((always_inline)) __mmask64 tail_mask(int32_t left) {
-    return left >= 64 ? ~(__mmask64) 0 : (((__mmask64) 1 << left) - 1);
-}
-
 /*
- * Four accumulators (one activation row, weight rows o .. o + 3) reduced together: two rounds of
- * unpack-and-add leave each 128-bit lane holding partial sums of all four, then the lanes are added.
- * Integer adds wrap, so the order does not matter; the epilogue is the scalar expression per lane.
+ * Weights packed for vpdpbusd with the outputs across the lanes: block blk holds outputs
+ * blk * 16 .. blk * 16 + 15, and its k4-th 64-byte group holds, for each of those 16 outputs, the four
+ * codes of inputs k4 * 4 .. k4 * 4 + 3. One dpbusd then adds four products into each of 16 output
+ * lanes, with the four activation bytes broadcast: no horizontal sums, and the results store as
+ * whole vectors. Codes beyond out or cols are 0, so they multiply nothing.
  */
-static inline __attribute__((always_inline)) void finish4(
-        const __m512i s[4], int32_t b, int32_t out, int32_t o, const int32_t *sums128,
-        int32_t *acc, const float *xs, const float *ws, float *y) {
-    __m512i t0 = _mm512_add_epi32(_mm512_unpacklo_epi32(s[0], s[1]), _mm512_unpackhi_epi32(s[0], s[1]));
-    __m512i t1 = _mm512_add_epi32(_mm512_unpacklo_epi32(s[2], s[3]), _mm512_unpackhi_epi32(s[2], s[3]));
-    __m512i u = _mm512_add_epi32(_mm512_unpacklo_epi64(t0, t1), _mm512_unpackhi_epi64(t0, t1));
-    __m256i h = _mm256_add_epi32(_mm512_castsi512_si256(u), _mm512_extracti64x4_epi64(u, 1));
-    __m128i q = _mm_add_epi32(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1));
-    q = _mm_sub_epi32(q, _mm_loadu_si128((const __m128i *) (sums128 + o)));
-    size_t at = (size_t) b * out + o;
-    if (acc) _mm_storeu_si128((__m128i *) (acc + at), q);
-    if (y) {
-        __m128 scale = _mm_mul_ps(_mm_set1_ps(xs[b]), _mm_loadu_ps(ws + o));
-        _mm_storeu_ps(y + at, _mm_mul_ps(_mm_cvtepi32_ps(q), scale));
-    }
-}
-
-/*
- * NB activation rows (b0 ..) times NO weight rows (o ..): NB * NO zmm accumulators, each weight
- * load feeds NB dot instructions and each activation load NO. Constant NB/NO after inlining, so the
- * loops unroll and the accumulators stay in registers.
- */
-static inline __attribute__((always_inline)) void tile(
-        const int8_t *qx, int32_t b0, const int8_t *qw, const int32_t *sums128, int32_t out,
-        int32_t cols, int32_t o, const int NB, const int NO,
-        int32_t *acc, const float *xs, const float *ws, float *y) {
-    __m512i s[4][4];
-    const __m512i flip = _mm512_set1_epi8((char) 0x80);
-    for (int b = 0; b < NB; b++)
-        for (int r = 0; r < NO; r++)
-            s[b][r] = _mm512_setzero_si512();
-    const int8_t *xrow[4];
-    const int8_t *wrow[4];
-    for (int b = 0; b < NB; b++) xrow[b] = qx + (size_t) (b0 + b) * cols;
-    for (int r = 0; r < NO; r++) wrow[r] = qw + (size_t) (o + r) * cols;
-    int32_t i = 0;
-    for (; i + 64 <= cols; i += 64) {
-        __m512i wv[4], xv[4];
-        for (int r = 0; r < NO; r++) wv[r] = _mm512_loadu_si512((const void *) (wrow[r] + i));
-        for (int b = 0; b < NB; b++) xv[b] = _mm512_xor_si512(_mm512_loadu_si512((const void *) (xrow[b] + i)), flip);
-        for (int b = 0; b < NB; b++)
-            for (int r = 0; r < NO; r++)
-                s[b][r] = _mm512_dpbusd_epi32(s[b][r], xv[b], wv[r]);
-    }
-    if (i < cols) {
-        /* Masked tail: weights read as 0 beyond cols, so the (x + 128) there multiplies nothing. */
-        __mmask64 m = tail_mask(cols - i);
-        __m512i wv[4], xv[4];
-        for (int r = 0; r < NO; r++) wv[r] = _mm512_maskz_loadu_epi8(m, (const void *) (wrow[r] + i));
-        for (int b = 0; b < NB; b++) xv[b] = _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, (const void *) (xrow[b] + i)), flip);
-        for (int b = 0; b < NB; b++)
-            for (int r = 0; r < NO; r++)
-                s[b][r] = _mm512_dpbusd_epi32(s[b][r], xv[b], wv[r]);
-    }
-    if (NO == 4) {
-        for (int b = 0; b < NB; b++) finish4(s[b], b0 + b, out, o, sums128, acc, xs, ws, y);
-        return;
-    }
-    for (int b = 0; b < NB; b++) {
-        for (int r = 0; r < NO; r++) {
-            uint32_t raw = (uint32_t) _mm512_reduce_add_epi32(s[b][r]);
-            int32_t a = (int32_t) (raw - (uint32_t) sums128[o + r]);
-            size_t at = (size_t) (b0 + b) * out + (o + r);
-            if (acc) acc[at] = a;
-            if (y) y[at] = (float) a * (xs[b0 + b] * ws[o + r]);
+JQ_API void jq_pack_vnni(const int8_t *w, int32_t out, int32_t cols, int8_t *packed) {
+    const int32_t k4s = (cols + 3) / 4, blocks = (out + 15) / 16;
+    for (int32_t blk = 0; blk < blocks; blk++) {
+        for (int32_t k4 = 0; k4 < k4s; k4++) {
+            int8_t *group = packed + ((size_t) blk * k4s + k4) * 64;
+            for (int32_t j = 0; j < 16; j++) {
+                for (int32_t t = 0; t < 4; t++) {
+                    int32_t o = blk * 16 + j, i = k4 * 4 + t;
+                    group[j * 4 + t] = (o < out && i < cols) ? w[(size_t) o * cols + i] : 0;
+                }
+            }
         }
     }
 }
 
-/* Rows o0 .. o1 for activation rows b0 .. b0 + NB, four weight rows at a time. */
-static inline __attribute__((always_inline)) void rows_for(
-        const int8_t *qx, int32_t b0, const int NB, const int8_t *qw, const int32_t *sums128,
-        int32_t out, int32_t cols, int32_t o0, int32_t o1,
+/*
+ * MR activation rows (b0 ..) by NR output blocks (blk0 ..): MR * NR zmm accumulators kept in
+ * registers over the whole input (the unroll pragmas matter: without them gcc keeps the array on the
+ * stack and the kernel runs at half speed). Per four inputs: NR weight loads, MR broadcasts, MR * NR
+ * dot instructions. Then the u8-shift correction, and acc and/or y stored masked at the last block.
+ */
+static inline __attribute__((always_inline)) void micro(
+        const uint8_t *ux, int32_t b0, int32_t stride, const int8_t *packed, int32_t k4s, int32_t blk0,
+        const int32_t *sums128, int32_t out, const int MR, const int NR,
         int32_t *acc, const float *xs, const float *ws, float *y) {
-    int32_t o = o0;
-    for (; o + 4 <= o1; o += 4) tile(qx, b0, qw, sums128, out, cols, o, NB, 4, acc, xs, ws, y);
-    for (; o < o1; o++) tile(qx, b0, qw, sums128, out, cols, o, NB, 1, acc, xs, ws, y);
+    __m512i s[6][4];
+#pragma GCC unroll 6
+    for (int m = 0; m < MR; m++)
+#pragma GCC unroll 4
+        for (int n = 0; n < NR; n++) s[m][n] = _mm512_setzero_si512();
+    const int8_t *wp[4];
+#pragma GCC unroll 4
+    for (int n = 0; n < NR; n++) wp[n] = packed + (size_t) (blk0 + n) * k4s * 64;
+    const uint8_t *xp = ux + (size_t) b0 * stride;
+    for (int32_t k4 = 0; k4 < k4s; k4++) {
+        __m512i wv[4];
+#pragma GCC unroll 4
+        for (int n = 0; n < NR; n++) wv[n] = _mm512_loadu_si512((const void *) (wp[n] + (size_t) k4 * 64));
+#pragma GCC unroll 6
+        for (int m = 0; m < MR; m++) {
+            int32_t four;
+            memcpy(&four, xp + (size_t) m * stride + (size_t) k4 * 4, 4);
+            __m512i xv = _mm512_set1_epi32(four);
+#pragma GCC unroll 4
+            for (int n = 0; n < NR; n++) s[m][n] = _mm512_dpbusd_epi32(s[m][n], xv, wv[n]);
+        }
+    }
+#pragma GCC unroll 4
+    for (int n = 0; n < NR; n++) {
+        int32_t o = (blk0 + n) * 16;
+        int32_t left = out - o;
+        __mmask16 mk = left >= 16 ? (__mmask16) 0xFFFF : (__mmask16) ((1u << left) - 1);
+        __m512i correction = _mm512_maskz_loadu_epi32(mk, sums128 + o);
+        __m512 wsv = y ? _mm512_maskz_loadu_ps(mk, ws + o) : _mm512_setzero_ps();
+#pragma GCC unroll 6
+        for (int m = 0; m < MR; m++) {
+            __m512i q = _mm512_sub_epi32(s[m][n], correction);
+            size_t at = (size_t) (b0 + m) * out + o;
+            if (acc) _mm512_mask_storeu_epi32(acc + at, mk, q);
+            if (y) {
+                __m512 scale = _mm512_mul_ps(_mm512_set1_ps(xs[b0 + m]), wsv);
+                _mm512_mask_storeu_ps(y + at, mk, _mm512_mul_ps(_mm512_cvtepi32_ps(q), scale));
+            }
+        }
+    }
 }
 
 /*
- * W8A8 for output rows [o0, o1) of all batch rows: acc[b * out + o] (exact int32) when acc is not
- * NULL, y[b * out + o] = (float) acc * (xs[b] * ws[o]) when y is not NULL. qx is [batch, cols],
- * qw [out, cols], both row-major int8 in [-127, 127].
+ * One out-of-line function per tile shape, so register allocation happens in a small function: with
+ * the tile inlined into the loops below, gcc 12 spilled the accumulators to the stack (depending on
+ * unrelated code such as an early return) and the kernel ran at half speed.
  */
-JQ_API void jq_w8a8(const int8_t *qx, int32_t batch, const int8_t *qw, const int32_t *sums128,
-                    int32_t out, int32_t cols, int32_t o0, int32_t o1,
+typedef void (*micro_fn)(const uint8_t *, int32_t, int32_t, const int8_t *, int32_t, int32_t,
+                         const int32_t *, int32_t, int32_t *, const float *, const float *, float *);
+#define MICRO(MR, NR) \
+    static __attribute__((noinline)) void micro_##MR##_##NR( \
+            const uint8_t *ux, int32_t b0, int32_t stride, const int8_t *packed, int32_t k4s, int32_t blk0, \
+            const int32_t *sums128, int32_t out, int32_t *acc, const float *xs, const float *ws, float *y) { \
+        micro(ux, b0, stride, packed, k4s, blk0, sums128, out, MR, NR, acc, xs, ws, y); \
+    }
+#define MICRO_ROW(MR) MICRO(MR, 1) MICRO(MR, 2) MICRO(MR, 3) MICRO(MR, 4)
+MICRO_ROW(1) MICRO_ROW(2) MICRO_ROW(3) MICRO_ROW(4) MICRO_ROW(5) MICRO_ROW(6)
+#define MICRO_REF(MR) {micro_##MR##_1, micro_##MR##_2, micro_##MR##_3, micro_##MR##_4}
+/* MICROS[MR - 1][NR - 1] */
+static const micro_fn MICROS[6][4] = {MICRO_REF(1), MICRO_REF(2), MICRO_REF(3), MICRO_REF(4), MICRO_REF(5), MICRO_REF(6)};
+
+/*
+ * W8A8 for output blocks [blk0, blk1) (16 outputs each; the last may be partial) of all batch rows:
+ * acc[b * out + o] (exact int32) when acc is not NULL, y[b * out + o] = (float) acc * (xs[b] * ws[o])
+ * when y is not NULL. ux holds the activation codes shifted to x + 128, row stride (cols + 3) / 4 * 4
+ * (jq_to_unsigned or jq_quantize_rows with for_kernel 1); packed is jq_pack_vnni's layout. Tiles are
+ * up to six rows by four blocks; rows go in slabs of 120, so a slab's activations stay in L2 while
+ * every block of this thread's weights passes over them.
+ */
+JQ_API void jq_w8a8(const uint8_t *ux, int32_t batch, const int8_t *packed, const int32_t *sums128,
+                    int32_t out, int32_t cols, int32_t blk0, int32_t blk1,
                     int32_t *acc, const float *xs, const float *ws, float *y) {
-    if (o1 <= o0 || batch <= 0 || cols <= 0) return;
-    /* Weight-row blocks of 32 outputs keep a block's weights in L1/L2 while every batch row passes. */
-    const int32_t OB = batch >= 4 ? 32 : o1 - o0;
-    for (int32_t ob = o0; ob < o1; ob += OB) {
-        int32_t oe = ob + OB < o1 ? ob + OB : o1;
-        int32_t b = 0;
-        for (; b + 4 <= batch; b += 4) rows_for(qx, b, 4, qw, sums128, out, cols, ob, oe, acc, xs, ws, y);
-        switch (batch - b) {
-            case 3: rows_for(qx, b, 3, qw, sums128, out, cols, ob, oe, acc, xs, ws, y); break;
-            case 2: rows_for(qx, b, 2, qw, sums128, out, cols, ob, oe, acc, xs, ws, y); break;
-            case 1: rows_for(qx, b, 1, qw, sums128, out, cols, ob, oe, acc, xs, ws, y); break;
-            default: break;
+    const int32_t k4s = (cols + 3) / 4, stride = k4s * 4, SLAB = 120;
+    for (int32_t m0 = 0; m0 < batch; m0 += SLAB) {
+        int32_t m1 = m0 + SLAB < batch ? m0 + SLAB : batch;
+        for (int32_t blk = blk0; blk < blk1; blk += 4) {
+            int32_t nr = blk1 - blk < 4 ? blk1 - blk : 4;
+            for (int32_t b = m0; b < m1; b += 6) {
+                int32_t mr = m1 - b < 6 ? m1 - b : 6;
+                MICROS[mr - 1][nr - 1](ux, b, stride, packed, k4s, blk, sums128, out, acc, xs, ws, y);
+            }
+        }
+    }
+}
+
+/* Signed codes [rows, cols] to the kernel's activation layout: x + 128 as bytes, rows padded to a multiple of 4 with 128. */
+JQ_API void jq_to_unsigned(const int8_t *q, int32_t rows, int32_t cols, uint8_t *ux) {
+    const int32_t stride = (cols + 3) / 4 * 4;
+    for (int32_t r = 0; r < rows; r++) {
+        for (int32_t i = 0; i < stride; i++) {
+            ux[(size_t) r * stride + i] = (uint8_t) ((i < cols ? q[(size_t) r * cols + i] : 0) ^ 0x80);
         }
     }
 }
@@ -156,14 +172,21 @@ JQ_API void jq_w8a8(const int8_t *qx, int32_t batch, const int8_t *qw, const int
  * Dynamic symmetric int8 quantization of rows x rows of cols floats, the rule of Java's
  * SymmetricInt8.quantizeRow: scale = amax / 127 (float), q = clamp(rint(x / scale), -127, 127),
  * rounding half to even (roundscale with the default nearest-even mode), an all-zero row gets scale 0
- * and codes 0. Returns 0, or -1 at the first non-finite value (the Java caller then names it).
+ * and codes 0. With for_kernel 0 the codes are written as signed bytes, cols per row; with for_kernel 1
+ * in jq_w8a8's activation layout (q + 128, rows padded to a multiple of 4 with 128), so the product
+ * reads them without a conversion pass. Returns 0, or -1 at the first non-finite value (the Java
+ * caller then names it).
  */
-JQ_API int32_t jq_quantize_rows(const float *x, int32_t rows, int32_t cols, int8_t *q, float *scales) {
+JQ_API int32_t jq_quantize_rows(const float *x, int32_t rows, int32_t cols, int8_t *q, float *scales,
+                                int32_t for_kernel) {
     const __m512 finite_max = _mm512_set1_ps(3.40282347e38f);
     const __m512 lo = _mm512_set1_ps(-127.0f), hi = _mm512_set1_ps(127.0f);
+    const __m512i shift = _mm512_set1_epi32(for_kernel ? 128 : 0);
+    const int32_t stride = for_kernel ? (cols + 3) / 4 * 4 : cols;
+    const int8_t zero = (int8_t) (for_kernel ? 0x80 : 0);
     for (int32_t r = 0; r < rows; r++) {
         const float *row = x + (size_t) r * cols;
-        int8_t *out = q + (size_t) r * cols;
+        int8_t *out = q + (size_t) r * stride;
         __m512 amax = _mm512_setzero_ps();
         for (int32_t i = 0; i < cols; i += 16) {
             __mmask16 m = cols - i >= 16 ? (__mmask16) 0xFFFF : (__mmask16) ((1u << (cols - i)) - 1);
@@ -173,8 +196,9 @@ JQ_API int32_t jq_quantize_rows(const float *x, int32_t rows, int32_t cols, int8
         }
         float scale = _mm512_reduce_max_ps(amax) / 127.0f;
         scales[r] = scale;
+        for (int32_t i = cols; i < stride; i++) out[i] = zero;
         if (scale == 0.0f) {
-            for (int32_t i = 0; i < cols; i++) out[i] = 0;
+            for (int32_t i = 0; i < cols; i++) out[i] = zero;
             continue;
         }
         const __m512 sv = _mm512_set1_ps(scale);
@@ -183,7 +207,8 @@ JQ_API int32_t jq_quantize_rows(const float *x, int32_t rows, int32_t cols, int8
             __m512 v = _mm512_div_ps(_mm512_maskz_loadu_ps(m, row + i), sv);
             v = _mm512_roundscale_ps(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
             v = _mm512_min_ps(_mm512_max_ps(v, lo), hi);
-            _mm512_mask_cvtepi32_storeu_epi8(out + i, m, _mm512_cvtps_epi32(v));
+            /* The low byte of q + 128 (1 .. 255) is the unsigned code; of q alone, the signed one. */
+            _mm512_mask_cvtepi32_storeu_epi8(out + i, m, _mm512_add_epi32(_mm512_cvtps_epi32(v), shift));
         }
     }
     return 0;

@@ -23,7 +23,6 @@ import java.util.Optional;
 public final class NativeQuantKernels implements QuantKernels {
     /** Each thread's share of a parallel product is at least about this many MACs (native is ~4× the Java rate). */
     private static final long PARALLEL_MACS = 1 << 20;
-    private static final int GROUP = 4;
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private final QuantKernels weightOnly;
@@ -61,7 +60,7 @@ public final class NativeQuantKernels implements QuantKernels {
         QuantChecks.window("activations", x.length, xOff, (long) rows * cols);
         Scratch s = SCRATCH.get().fitFloats(rows, cols);
         s.xFloats.write(0, x, xOff, rows * cols);
-        if (NativeQuantLibrary.jq_quantize_rows(s.xFloats, rows, cols, s.xCodes, s.xScales) != 0) {
+        if (NativeQuantLibrary.jq_quantize_rows(s.xFloats, rows, cols, s.xCodes, s.xScales, 0) != 0) {
             return out.quantize(x, xOff); // a non-finite value: the Java path names it
         }
         s.xCodes.read(0, out.codes(), 0, rows * cols);
@@ -85,7 +84,7 @@ public final class NativeQuantKernels implements QuantKernels {
         s.out.read(0, y, yOff, x.rows() * w.rows());
     }
 
-    /** Quantized natively into this thread's scratch, multiplied from there: no codes copied out and back. */
+    /** Quantized natively into this thread's scratch, in the kernel's layout, multiplied from there: no codes copied out and back. */
     @Override
     public void gemmW8A8Dynamic(float[] x, int xOff, Int8Activations scratch, Int8Matrix w, float[] y, int yOff) {
         gemmW8A8Dynamic(x, xOff, scratch, w, y, yOff, null);
@@ -105,7 +104,7 @@ public final class NativeQuantKernels implements QuantKernels {
         QuantChecks.window("output", y.length, yOff, (long) rows * w.rows());
         Scratch s = SCRATCH.get().fitFloats(rows, cols).fit(rows, cols, w.rows());
         s.xFloats.write(0, x, xOff, rows * cols);
-        if (NativeQuantLibrary.jq_quantize_rows(s.xFloats, rows, cols, s.xCodes, s.xScales) != 0) {
+        if (NativeQuantLibrary.jq_quantize_rows(s.xFloats, rows, cols, s.xCodes, s.xScales, 1) != 0) {
             gemmW8A8(scratch.quantize(x, xOff), w, y, yOff); // a non-finite value: the Java path names it
             GemmEpilogue.whole(epilogue, y, yOff, w.rows(), rows, w.rows());
             return;
@@ -124,16 +123,18 @@ public final class NativeQuantKernels implements QuantKernels {
 
     private Scratch run(Int8Activations x, Int8Matrix w, boolean scaled) {
         int batch = x.rows(), in = w.cols();
-        Scratch s = SCRATCH.get().fit(batch, in, w.rows());
-        s.xCodes.write(0, x.codes(), 0, batch * in);
+        Scratch s = SCRATCH.get().fitFloats(batch, in).fit(batch, in, w.rows());
+        s.xSigned.write(0, x.codes(), 0, batch * in);
+        NativeQuantLibrary.jq_to_unsigned(s.xSigned, batch, in, s.xCodes);
         s.xScales.write(0, x.scales(), 0, batch);
         return multiply(s, batch, w, scaled, null);
     }
 
     /**
-     * The product on the codes and scales already in {@code s}, the output columns split over the threads
-     * (output groups are independent, so threads claim them as they come free); {@code done} (may be null)
-     * then runs on each thread for the output columns {@code [c0, c1)} it has just computed.
+     * The product on the codes (kernel layout) and scales already in {@code s}, the output columns split
+     * over the threads in blocks of 16 (blocks are independent, so threads claim them as they come free);
+     * {@code done} (may be null) then runs on each thread for the output columns {@code [c0, c1)} it has
+     * just computed.
      */
     private Scratch multiply(Scratch s, int batch, Int8Matrix w, boolean scaled, Parallel.IntRangeBody done) {
         int out = w.rows(), in = w.cols();
@@ -141,12 +142,13 @@ public final class NativeQuantKernels implements QuantKernels {
         Memory xCodes = s.xCodes, xScales = s.xScales, result = s.out;
         Pointer acc = scaled ? null : result;
         Pointer y = scaled ? result : null;
-        int groups = (out + GROUP - 1) / GROUP;
-        int grain = (int) Math.max(1, PARALLEL_MACS / Math.max(1, (long) GROUP * in * batch));
-        Parallel.parallelForBalanced(groups, Parallel.balancedChunks(groups, grain), (g0, g1) -> {
-            int c0 = g0 * GROUP;
-            int c1 = Math.min(g1 * GROUP, out);
-            NativeQuantLibrary.jq_w8a8(xCodes, batch, nw.codes, nw.sums128, out, in, c0, c1, acc, xScales, nw.scales, y);
+        int block = NativeQuantLibrary.BLOCK;
+        int blocks = (out + block - 1) / block;
+        int grain = (int) Math.max(1, PARALLEL_MACS / Math.max(1, (long) block * in * batch));
+        Parallel.parallelForBalanced(blocks, Parallel.balancedChunks(blocks, grain), (b0, b1) -> {
+            int c0 = b0 * block;
+            int c1 = Math.min(b1 * block, out);
+            NativeQuantLibrary.jq_w8a8(xCodes, batch, nw.packed, nw.sums128, out, in, b0, b1, acc, xScales, nw.scales, y);
             if (done != null) {
                 done.run(c0, c1);
             }
@@ -165,22 +167,24 @@ public final class NativeQuantKernels implements QuantKernels {
         weightOnly.gemmInt4Weights(x, xOff, batch, w, y, yOff);
     }
 
-    /** One thread's native buffers for activation codes, scales and results, grown as needed. */
+    /** One thread's native buffers for activation codes (kernel layout, or signed), scales and results, grown as needed. */
     private static final class Scratch {
         Memory xCodes = new Memory(64);
+        Memory xSigned = new Memory(64);
         Memory xScales = new Memory(64);
         Memory out = new Memory(64);
         Memory xFloats = new Memory(64);
 
         Scratch fitFloats(int rows, int cols) {
             xFloats = grow(xFloats, 4L * rows * cols);
-            xCodes = grow(xCodes, (long) rows * cols);
+            xSigned = grow(xSigned, (long) rows * cols);
+            xCodes = grow(xCodes, (long) rows * NativeQuantLibrary.paddedCols(cols));
             xScales = grow(xScales, 4L * rows);
             return this;
         }
 
         Scratch fit(int batch, int in, int outs) {
-            xCodes = grow(xCodes, (long) batch * in);
+            xCodes = grow(xCodes, (long) batch * NativeQuantLibrary.paddedCols(in));
             xScales = grow(xScales, 4L * batch);
             Memory grown = grow(out, 4L * batch * outs);
             if (grown != out || outFloats == null) {

@@ -20,7 +20,7 @@ import java.util.Optional;
  */
 final class NativeQuantLibrary {
     /** Must equal {@code jq_abi_version()} in the C file. */
-    static final int ABI_VERSION = 2;
+    static final int ABI_VERSION = 3;
     static final String RESOURCE = "/native/linux-x86_64/libjoulequant.so";
 
     private NativeQuantLibrary() {}
@@ -31,10 +31,27 @@ final class NativeQuantLibrary {
 
     static native void jq_row_sums128(Pointer w, int rows, int cols, Pointer sums);
 
-    static native void jq_w8a8(Pointer qx, int batch, Pointer qw, Pointer sums128, int out, int cols,
-                               int o0, int o1, Pointer acc, Pointer xs, Pointer ws, Pointer y);
+    static native void jq_pack_vnni(Pointer w, int out, int cols, Pointer packed);
 
-    static native int jq_quantize_rows(Pointer x, int rows, int cols, Pointer q, Pointer scales);
+    static native void jq_w8a8(Pointer ux, int batch, Pointer packed, Pointer sums128, int out, int cols,
+                               int blk0, int blk1, Pointer acc, Pointer xs, Pointer ws, Pointer y);
+
+    static native void jq_to_unsigned(Pointer q, int rows, int cols, Pointer ux);
+
+    static native int jq_quantize_rows(Pointer x, int rows, int cols, Pointer q, Pointer scales, int forKernel);
+
+    /** Outputs per block of {@code jq_pack_vnni}'s layout (one 512-bit vector of int32 sums). */
+    static final int BLOCK = 16;
+
+    /** Bytes per activation row in the kernel's layout: the columns padded to a multiple of 4. */
+    static int paddedCols(int cols) {
+        return (cols + 3) / 4 * 4;
+    }
+
+    /** Bytes of {@code jq_pack_vnni}'s packed weights for an {@code out × cols} matrix. */
+    static long packedBytes(int out, int cols) {
+        return (long) ((out + BLOCK - 1) / BLOCK) * BLOCK * paddedCols(cols);
+    }
 
     /** Empty when usable; otherwise the reason it is not (one line for the log). */
     static Optional<String> load() {

@@ -6,14 +6,15 @@ import java.util.SplittableRandom;
 
 /**
  * The start-up check before {@link QuantKernels#get()} trusts the native kernel: random codes over
- * shapes with tails (columns not a multiple of 64, 1 to 5 rows of activations, output rows not a
- * multiple of 4) and the extreme codes (all 127 against all −127), compared with {@link ScalarQuantKernels} for identical
- * int32 sums and identical f32 outputs; and the activation quantizer against {@link Int8Activations#quantize}
+ * shapes with tails (columns not a multiple of 4, 1 to 13 rows of activations, so full six-row tiles
+ * and every remainder, output rows not a multiple of 16 and more than four blocks) and the extreme
+ * codes (all 127 against all −127), compared with {@link ScalarQuantKernels} for identical int32 sums and identical f32 outputs; and the activation quantizer against {@link Int8Activations#quantize}
  * (codes and scales, ties included). Milliseconds.
  */
 final class NativeQuantSelfTest {
     private static final int[][] SHAPES = { // batch, out, in
         {1, 1, 1}, {1, 7, 63}, {1, 9, 64}, {2, 5, 65}, {3, 13, 200}, {4, 8, 128}, {5, 6, 321}, {1, 33, 1031},
+        {6, 16, 4}, {7, 40, 102}, {13, 70, 385}, {12, 129, 66},
     };
 
     private NativeQuantSelfTest() {}

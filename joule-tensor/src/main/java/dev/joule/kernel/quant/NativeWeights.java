@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.WeakHashMap;
 
 /**
- * An {@link Int8Matrix}'s codes, scales and {@code 128 · Σ_i q[o, i]} row sums copied once into
+ * An {@link Int8Matrix}'s codes (packed for the kernel), scales and {@code 128 · Σ_i q[o, i]} row sums copied once into
  * native memory, so a native call passes pointers instead of having JNA copy a megabyte of weights
  * per call. Cached per matrix identity (weakly: the copy goes when the matrix does; JNA frees
  * {@link Memory} when it is collected). The matrix is treated as immutable, as its users do: codes
@@ -15,14 +15,17 @@ import java.util.WeakHashMap;
 final class NativeWeights {
     private static final Map<Int8Matrix, NativeWeights> CACHE = Collections.synchronizedMap(new WeakHashMap<>());
 
-    final Memory codes;
+    /** The codes in the kernel's layout ({@code jq_pack_vnni}: 16 outputs per vector, four inputs per lane). */
+    final Memory packed;
     final Memory scales;
     final Memory sums128;
 
     private NativeWeights(Int8Matrix w) {
         int rows = w.rows(), cols = w.cols();
-        codes = new Memory((long) rows * cols);
+        Memory codes = new Memory((long) rows * cols);
         codes.write(0, w.codes(), 0, rows * cols);
+        packed = new Memory(NativeQuantLibrary.packedBytes(rows, cols));
+        NativeQuantLibrary.jq_pack_vnni(codes, rows, cols, packed);
         scales = new Memory(4L * rows);
         scales.write(0, w.scales(), 0, rows);
         sums128 = new Memory(4L * rows);
