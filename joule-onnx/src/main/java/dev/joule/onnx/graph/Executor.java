@@ -6,6 +6,7 @@ import dev.joule.onnx.ElementType;
 import dev.joule.onnx.FloatValue;
 import dev.joule.onnx.OnnxException;
 import dev.joule.onnx.Value;
+import dev.joule.onnx.ops.Buffers;
 import dev.joule.onnx.ops.FusedOps;
 import dev.joule.onnx.ops.Operator;
 import dev.joule.onnx.ops.Operators;
@@ -20,7 +21,9 @@ import java.util.function.Function;
 
 /**
  * Runs a {@link Graph} node by node. Each intermediate value is dropped right after its last reader,
- * so peak memory is the widest point of the graph, not the sum of all activations. Thread-safe: a
+ * so peak memory is the widest point of the graph, not the sum of all activations; its array goes to
+ * the calling thread's {@link Buffers} pool, which hands it to a later output of the same size
+ * ({@code -Djoule.onnx.recycle=false} turns that off). Thread-safe: a
  * call keeps its values in its own map. A linear layer that runs a form adds its bias, and a GELU that
  * alone reads it, in the product's epilogue ({@link dev.joule.kernel.GemmEpilogue}); a call that
  * captures the value in between runs the nodes one by one.
@@ -44,6 +47,10 @@ public final class Executor {
     /** {@code -Djoule.onnx.shapeCache=false} (read when an executor is made) recomputes the shape-only values on every call. */
     private final boolean shapeCache = Boolean.parseBoolean(System.getProperty("joule.onnx.shapeCache", "true"));
     private final ShapeValues shapeValues = new ShapeValues();
+    /** {@code -Djoule.onnx.recycle=false} (read when an executor is made) gives every output a fresh array. */
+    private final boolean recycle = Boolean.parseBoolean(System.getProperty("joule.onnx.recycle", "true"));
+    /** Each calling thread's recycled output arrays ({@link Buffers}). */
+    private final ThreadLocal<Buffers> buffers = ThreadLocal.withInitial(Buffers::new);
 
     /** Runs {@code graph} with the default forms: pre-packed f32 weights (unless -Djoule.onnx.prepack=false). */
     public Executor(Graph graph) {
@@ -162,14 +169,22 @@ public final class Executor {
         }
         Map<String, Value> constants = graph.constants();
         Map<String, Value> captured = new LinkedHashMap<>();
-        for (int i = 0; i < plan.steps.size(); i++) {
-            if (known == null || !plan.shapeOnly[i]) {
-                runStep(plan.steps.get(i), env, constants, learned != null && plan.shapeOnly[i] ? learned : null);
-            }
-            for (String d : plan.dead.get(i)) {
-                Value v = env.remove(d);
-                if (capture.contains(d)) {
-                    captured.put(d, v);
+        Buffers pool = recycle ? buffers.get() : null;
+        try (Buffers.Scope ignored = pool == null ? null : pool.open()) {
+            for (int i = 0; i < plan.steps.size(); i++) {
+                if (known == null || !plan.shapeOnly[i]) {
+                    runStep(plan.steps.get(i), env, constants, learned != null && plan.shapeOnly[i] ? learned : null, pool);
+                }
+                for (String d : plan.dead.get(i)) {
+                    Value v = env.remove(d);
+                    if (capture.contains(d)) {
+                        captured.put(d, v);
+                        if (pool != null) {
+                            pool.escape(v);
+                        }
+                    } else if (pool != null && v != null) {
+                        pool.release(v);
+                    }
                 }
             }
         }
@@ -184,8 +199,12 @@ public final class Executor {
         return result;
     }
 
-    /** Runs one step on its inputs from {@code env} (or the constants) and puts its outputs there, and in {@code learned} when given. */
-    private void runStep(Step step, Map<String, Value> env, Map<String, Value> constants, Map<String, Value> learned) {
+    /**
+     * Runs one step on its inputs from {@code env} (or the constants) and puts its outputs there, and in
+     * {@code learned} when given; {@code pool} (may be null) counts the outputs on their arrays.
+     */
+    private void runStep(Step step, Map<String, Value> env, Map<String, Value> constants, Map<String, Value> learned,
+                         Buffers pool) {
         Node node = step.node();
         Value[] in = new Value[node.inputs().size()];
         for (int j = 0; j < in.length; j++) {
@@ -202,8 +221,14 @@ public final class Executor {
             String name = node.outputs().get(j);
             if (j < out.length && !name.isEmpty()) {
                 env.put(name, out[j]);
+                if (pool != null) {
+                    pool.retain(out[j]);
+                }
                 if (learned != null) {
                     learned.put(name, out[j]);
+                    if (pool != null) {
+                        pool.escape(out[j]);
+                    }
                 }
             }
         }

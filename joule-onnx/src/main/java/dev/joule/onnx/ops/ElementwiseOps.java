@@ -60,7 +60,7 @@ final class ElementwiseOps {
         Tensor x = Args.floats(node, in, 0);
         float[] src = x.data();
         int off = x.offset();
-        float[] out = new float[x.size()];
+        float[] out = Buffers.floats(x.size());
         for (int i = 0; i < out.length; i++) {
             out[i] = fn.apply(src[off + i]);
         }
@@ -83,7 +83,7 @@ final class ElementwiseOps {
         int[] as = a.shape();
         int[] bs = b.shape();
         int[] out = Broadcasting.shape(node, as, bs);
-        float[] o = new float[dev.joule.onnx.Value.checkedSize(out, node.describe())];
+        float[] o = Buffers.floats(dev.joule.onnx.Value.checkedSize(out, node.describe()));
         if (Arrays.equals(as, out) && Arrays.equals(bs, out)) {
             row(op, a.data(), a.offset(), 1, b.data(), b.offset(), 1, o, 0, o.length);
             return Args.floatValue(o, out);

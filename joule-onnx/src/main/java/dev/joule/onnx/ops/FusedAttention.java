@@ -48,7 +48,7 @@ final class FusedAttention {
         }
         int[] maskRows = Broadcasting.rowOffsets(maskShape, scoreShape);
         int maskStep = Broadcasting.lastStride(maskShape, scoreShape);
-        float[] out = new float[q.size()];
+        float[] out = Buffers.floats(q.size());
         int ld = heads * dh;
         if (tk >= 1 && tk <= SmallAttention.MAX_KEYS) {
             Parallel.parallelFor(batch * heads, 1, (from, to) -> {

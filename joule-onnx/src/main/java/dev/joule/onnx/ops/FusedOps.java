@@ -51,7 +51,7 @@ public final class FusedOps {
             throw node.error("input " + Arrays.toString(x.shape()) + " does not match weight " + Arrays.toString(w.shape()));
         }
         int rows = x.rows();
-        float[] c = new float[rows * n];
+        float[] c = Buffers.floats(rows * n);
         for (int r = 0; r < rows; r++) {
             System.arraycopy(b.data(), b.offset(), c, r * n, n);
         }
@@ -85,7 +85,7 @@ public final class FusedOps {
                     + " do not match the layer's form [out " + n + ", in " + k + "] (" + form.format() + ")");
         }
         int rows = x.rows();
-        float[] c = new float[rows * n];
+        float[] c = Buffers.floats(rows * n);
         form.multiply(x.data(), x.offset(), rows, c, 0, biasEpilogue(b.data(), b.offset(), gelu));
         int[] shape = x.shape();
         shape[shape.length - 1] = n;
@@ -121,7 +121,7 @@ public final class FusedOps {
         }
         int cols = x.cols();
         Tensor matrix = x.reshape(rows, cols);
-        float[] out = new float[x.size()];
+        float[] out = Buffers.floats(x.size());
         Parallel.parallelFor(rows, Math.max(1, PARALLEL_GELU / cols), (r0, r1) -> {
             Tensor part = geluOf(matrix.rows(r0, r1));
             System.arraycopy(part.data(), part.offset(), out, r0 * cols, (r1 - r0) * cols);

@@ -19,7 +19,7 @@ final class Layout {
             Tensor t = f.tensor();
             float[] s = t.data();
             int base = t.offset();
-            float[] o = new float[n];
+            float[] o = Buffers.floats(n);
             if (run == 1) {
                 for (int r = 0; r < offsets.length; r++) {
                     o[r] = s[base + offsets[r]];
