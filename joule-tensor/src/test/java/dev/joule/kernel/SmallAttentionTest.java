@@ -97,6 +97,35 @@ class SmallAttentionTest {
         }
     }
 
+    /**
+     * The active kernels' scores (four query rows at a time) equal the scalar one-score-at-a-time
+     * loop bit for bit: the same fused multiply-adds over d in the same order, whatever the blocking.
+     */
+    @Test
+    void activeScoresEqualTheScalarLoopBitForBit() {
+        SplittableRandom rnd = new SplittableRandom(62);
+        for (int dh : HEAD_DIMS) {
+            for (int tq = 1; tq <= 13; tq++) {
+                int tk = 3 + 2 * tq;
+                int ld = dh + 2;
+                float[] q = random(rnd, tq * ld);
+                float[] k = random(rnd, tk * ld);
+                int w = SmallAttention.rowWidth(tk);
+                float[] kt = new float[SmallAttention.keyScratch(tk, dh)];
+                float[] got = new float[tq * w];
+                SmallAttention.scores(q, 0, ld, k, 0, ld, tq, tk, dh, kt, got);
+                float[] want = new float[tq * w];
+                SmallAttention.scoresScalar(q, 0, ld, tq, tk, dh, w, kt, want);
+                for (int i = 0; i < tq; i++) {
+                    for (int j = 0; j < tk; j++) {
+                        assertEquals(Float.floatToRawIntBits(want[i * w + j]), Float.floatToRawIntBits(got[i * w + j]),
+                                "tq=" + tq + " dh=" + dh + " s[" + i + ", " + j + "]");
+                    }
+                }
+            }
+        }
+    }
+
     private static double[] reference(float[] q, float[] k, float[] v, int off, int ld, int i, int tk, int dh,
                                       float scale, boolean[] masked) {
         double[] p = new double[tk];
