@@ -20,7 +20,7 @@
 #define JQ_API __attribute__((visibility("default")))
 
 /** Bumped when a signature changes, so Java refuses a stale library. */
-JQ_API int32_t jq_abi_version(void) { return 3; }
+JQ_API int32_t jq_abi_version(void) { return 4; }
 
 /** 1 when this CPU runs the kernels (AVX-512 F/BW and VNNI). */
 JQ_API int32_t jq_cpu_supported(void) {
@@ -72,7 +72,7 @@ JQ_API void jq_pack_vnni(const int8_t *w, int32_t out, int32_t cols, int8_t *pac
 static inline __attribute__((always_inline)) void micro(
         const uint8_t *ux, int32_t b0, int32_t stride, const int8_t *packed, int32_t k4s, int32_t blk0,
         const int32_t *sums128, int32_t out, const int MR, const int NR,
-        int32_t *acc, const float *xs, const float *ws, float *y) {
+        int32_t *acc, const float *xs, const float *ws, const float *bias, float *y) {
     __m512i s[6][4];
 #pragma GCC unroll 6
     for (int m = 0; m < MR; m++)
@@ -102,6 +102,7 @@ static inline __attribute__((always_inline)) void micro(
         __mmask16 mk = left >= 16 ? (__mmask16) 0xFFFF : (__mmask16) ((1u << left) - 1);
         __m512i correction = _mm512_maskz_loadu_epi32(mk, sums128 + o);
         __m512 wsv = y ? _mm512_maskz_loadu_ps(mk, ws + o) : _mm512_setzero_ps();
+        __m512 bv = bias ? _mm512_maskz_loadu_ps(mk, bias + o) : _mm512_setzero_ps();
 #pragma GCC unroll 6
         for (int m = 0; m < MR; m++) {
             __m512i q = _mm512_sub_epi32(s[m][n], correction);
@@ -109,7 +110,9 @@ static inline __attribute__((always_inline)) void micro(
             if (acc) _mm512_mask_storeu_epi32(acc + at, mk, q);
             if (y) {
                 __m512 scale = _mm512_mul_ps(_mm512_set1_ps(xs[b0 + m]), wsv);
-                _mm512_mask_storeu_ps(y + at, mk, _mm512_mul_ps(_mm512_cvtepi32_ps(q), scale));
+                __m512 v = _mm512_mul_ps(_mm512_cvtepi32_ps(q), scale);
+                if (bias) v = _mm512_add_ps(v, bv); /* a separate add, as Java's c + bias (no contraction) */
+                _mm512_mask_storeu_ps(y + at, mk, v);
             }
         }
     }
@@ -121,12 +124,13 @@ static inline __attribute__((always_inline)) void micro(
  * unrelated code such as an early return) and the kernel ran at half speed.
  */
 typedef void (*micro_fn)(const uint8_t *, int32_t, int32_t, const int8_t *, int32_t, int32_t,
-                         const int32_t *, int32_t, int32_t *, const float *, const float *, float *);
+                         const int32_t *, int32_t, int32_t *, const float *, const float *, const float *, float *);
 #define MICRO(MR, NR) \
     static __attribute__((noinline)) void micro_##MR##_##NR( \
             const uint8_t *ux, int32_t b0, int32_t stride, const int8_t *packed, int32_t k4s, int32_t blk0, \
-            const int32_t *sums128, int32_t out, int32_t *acc, const float *xs, const float *ws, float *y) { \
-        micro(ux, b0, stride, packed, k4s, blk0, sums128, out, MR, NR, acc, xs, ws, y); \
+            const int32_t *sums128, int32_t out, int32_t *acc, const float *xs, const float *ws, const float *bias, \
+            float *y) { \
+        micro(ux, b0, stride, packed, k4s, blk0, sums128, out, MR, NR, acc, xs, ws, bias, y); \
     }
 #define MICRO_ROW(MR) MICRO(MR, 1) MICRO(MR, 2) MICRO(MR, 3) MICRO(MR, 4)
 MICRO_ROW(1) MICRO_ROW(2) MICRO_ROW(3) MICRO_ROW(4) MICRO_ROW(5) MICRO_ROW(6)
@@ -137,14 +141,14 @@ static const micro_fn MICROS[6][4] = {MICRO_REF(1), MICRO_REF(2), MICRO_REF(3), 
 /*
  * W8A8 for output blocks [blk0, blk1) (16 outputs each; the last may be partial) of all batch rows:
  * acc[b * out + o] (exact int32) when acc is not NULL, y[b * out + o] = (float) acc * (xs[b] * ws[o])
- * when y is not NULL. ux holds the activation codes shifted to x + 128, row stride (cols + 3) / 4 * 4
+ * (+ bias[o] when bias is not NULL) when y is not NULL. ux holds the activation codes shifted to x + 128, row stride (cols + 3) / 4 * 4
  * (jq_to_unsigned or jq_quantize_rows with for_kernel 1); packed is jq_pack_vnni's layout. Tiles are
  * up to six rows by four blocks; rows go in slabs of 120, so a slab's activations stay in L2 while
  * every block of this thread's weights passes over them.
  */
 JQ_API void jq_w8a8(const uint8_t *ux, int32_t batch, const int8_t *packed, const int32_t *sums128,
                     int32_t out, int32_t cols, int32_t blk0, int32_t blk1,
-                    int32_t *acc, const float *xs, const float *ws, float *y) {
+                    int32_t *acc, const float *xs, const float *ws, const float *bias, float *y) {
     const int32_t k4s = (cols + 3) / 4, stride = k4s * 4, SLAB = 120;
     for (int32_t m0 = 0; m0 < batch; m0 += SLAB) {
         int32_t m1 = m0 + SLAB < batch ? m0 + SLAB : batch;
@@ -152,7 +156,7 @@ JQ_API void jq_w8a8(const uint8_t *ux, int32_t batch, const int8_t *packed, cons
             int32_t nr = blk1 - blk < 4 ? blk1 - blk : 4;
             for (int32_t b = m0; b < m1; b += 6) {
                 int32_t mr = m1 - b < 6 ? m1 - b : 6;
-                MICROS[mr - 1][nr - 1](ux, b, stride, packed, k4s, blk, sums128, out, acc, xs, ws, y);
+                MICROS[mr - 1][nr - 1](ux, b, stride, packed, k4s, blk, sums128, out, acc, xs, ws, bias, y);
             }
         }
     }

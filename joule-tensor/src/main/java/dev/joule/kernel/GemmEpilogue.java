@@ -18,6 +18,30 @@ public interface GemmEpilogue {
      */
     void apply(float[] c, int cOff, int ldc, int rows, int col0, int cols);
 
+    /**
+     * Adds {@code bias[biasOff + column]} to every row of a block, then runs {@code then} (may be null)
+     * on it. A kernel that recognises it ({@link Bias}) may add the bias itself as it writes C, in the
+     * same float operation ({@code c + bias}), and run only {@code then}.
+     */
+    static GemmEpilogue bias(float[] bias, int biasOff, GemmEpilogue then) {
+        return new Bias(bias, biasOff, then);
+    }
+
+    /** See {@link #bias}. */
+    record Bias(float[] bias, int biasOff, GemmEpilogue then) implements GemmEpilogue {
+        @Override
+        public void apply(float[] c, int cOff, int ldc, int rows, int col0, int cols) {
+            Kernels kern = Kernels.get();
+            for (int r = 0; r < rows; r++) {
+                int row = cOff + r * ldc;
+                kern.add(c, row, bias, biasOff + col0, c, row, cols);
+            }
+            if (then != null) {
+                then.apply(c, cOff, ldc, rows, col0, cols);
+            }
+        }
+    }
+
     /** Applies {@code epilogue} (when not null) to the whole of C, {@code m × n}. */
     static void whole(GemmEpilogue epilogue, float[] c, int cOff, int ldc, int m, int n) {
         if (epilogue != null && m > 0 && n > 0) {

@@ -92,18 +92,15 @@ public final class FusedOps {
         return Args.one(Args.floatValue(c, shape));
     }
 
-    /** Adds {@code bias[biasOff + column]} to every row of a block, then GELU when asked. */
+    /** Adds {@code bias[biasOff + column]} to every row of a block, then GELU when asked (a kernel may add the bias itself). */
     private static GemmEpilogue biasEpilogue(float[] bias, int biasOff, boolean gelu) {
-        Kernels kern = Kernels.get();
-        return (y, yOff, ldy, rows, col0, cols) -> {
-            for (int r = 0; r < rows; r++) {
-                int row = yOff + r * ldy;
-                kern.add(y, row, bias, biasOff + col0, y, row, cols);
-                if (gelu) {
-                    InPlaceActivations.gelu(y, row, cols);
-                }
-            }
-        };
+        return GemmEpilogue.bias(bias, biasOff, gelu ? FusedOps::geluBlock : null);
+    }
+
+    private static void geluBlock(float[] y, int yOff, int ldy, int rows, int col0, int cols) {
+        for (int r = 0; r < rows; r++) {
+            InPlaceActivations.gelu(y, yOff + r * ldy, cols);
+        }
     }
 
     /** Below this many elements GELU runs on the calling thread (-Djoule.onnx.geluParallelMin). */

@@ -93,7 +93,8 @@ public final class NativeQuantKernels implements QuantKernels {
     /**
      * As above; each thread copies the output columns it computed into {@code y} and runs
      * {@code epilogue} on them there, so the copy-out, the bias and an activation are split across the
-     * threads with the product instead of following it on the caller.
+     * threads with the product instead of following it on the caller. A {@link GemmEpilogue.Bias} has
+     * its bias added by the kernel as it writes the outputs (the same float add), one pass less.
      */
     @Override
     public void gemmW8A8Dynamic(float[] x, int xOff, Int8Activations scratch, Int8Matrix w, float[] y, int yOff,
@@ -111,12 +112,19 @@ public final class NativeQuantKernels implements QuantKernels {
         }
         int out = w.rows();
         FloatBuffer result = s.outFloats;
-        multiply(s, rows, w, true, (c0, c1) -> {
+        Pointer bias = null;
+        GemmEpilogue rest = epilogue;
+        if (epilogue instanceof GemmEpilogue.Bias b && b.biasOff() >= 0 && b.biasOff() + out <= b.bias().length) {
+            bias = NativeWeights.bias(b.bias()).share(4L * b.biasOff());
+            rest = b.then();
+        }
+        GemmEpilogue after = rest;
+        multiply(s, rows, w, true, bias, (c0, c1) -> {
             for (int r = 0; r < rows; r++) {
                 result.get(r * out + c0, y, yOff + r * out + c0, c1 - c0);
             }
-            if (epilogue != null) {
-                epilogue.apply(y, yOff + c0, out, rows, c0, c1 - c0);
+            if (after != null) {
+                after.apply(y, yOff + c0, out, rows, c0, c1 - c0);
             }
         });
     }
@@ -127,16 +135,17 @@ public final class NativeQuantKernels implements QuantKernels {
         s.xSigned.write(0, x.codes(), 0, batch * in);
         NativeQuantLibrary.jq_to_unsigned(s.xSigned, batch, in, s.xCodes);
         s.xScales.write(0, x.scales(), 0, batch);
-        return multiply(s, batch, w, scaled, null);
+        return multiply(s, batch, w, scaled, null, null);
     }
 
     /**
      * The product on the codes (kernel layout) and scales already in {@code s}, the output columns split
-     * over the threads in blocks of 16 (blocks are independent, so threads claim them as they come free);
+     * over the threads in blocks of 16 (blocks are independent, so threads claim them as they come free),
+     * {@code bias} (native, may be null) added to the scaled outputs;
      * {@code done} (may be null) then runs on each thread for the output columns {@code [c0, c1)} it has
      * just computed.
      */
-    private Scratch multiply(Scratch s, int batch, Int8Matrix w, boolean scaled, Parallel.IntRangeBody done) {
+    private Scratch multiply(Scratch s, int batch, Int8Matrix w, boolean scaled, Pointer bias, Parallel.IntRangeBody done) {
         int out = w.rows(), in = w.cols();
         NativeWeights nw = NativeWeights.of(w);
         Memory xCodes = s.xCodes, xScales = s.xScales, result = s.out;
@@ -148,7 +157,7 @@ public final class NativeQuantKernels implements QuantKernels {
         Parallel.parallelForBalanced(blocks, Parallel.balancedChunks(blocks, grain), (b0, b1) -> {
             int c0 = b0 * block;
             int c1 = Math.min(b1 * block, out);
-            NativeQuantLibrary.jq_w8a8(xCodes, batch, nw.packed, nw.sums128, out, in, b0, b1, acc, xScales, nw.scales, y);
+            NativeQuantLibrary.jq_w8a8(xCodes, batch, nw.packed, nw.sums128, out, in, b0, b1, acc, xScales, nw.scales, bias, y);
             if (done != null) {
                 done.run(c0, c1);
             }

@@ -20,7 +20,7 @@ import java.util.Optional;
  */
 final class NativeQuantLibrary {
     /** Must equal {@code jq_abi_version()} in the C file. */
-    static final int ABI_VERSION = 3;
+    static final int ABI_VERSION = 4;
     static final String RESOURCE = "/native/linux-x86_64/libjoulequant.so";
 
     private NativeQuantLibrary() {}
@@ -34,7 +34,7 @@ final class NativeQuantLibrary {
     static native void jq_pack_vnni(Pointer w, int out, int cols, Pointer packed);
 
     static native void jq_w8a8(Pointer ux, int batch, Pointer packed, Pointer sums128, int out, int cols,
-                               int blk0, int blk1, Pointer acc, Pointer xs, Pointer ws, Pointer y);
+                               int blk0, int blk1, Pointer acc, Pointer xs, Pointer ws, Pointer bias, Pointer y);
 
     static native void jq_to_unsigned(Pointer q, int rows, int cols, Pointer ux);
 

@@ -35,4 +35,18 @@ final class NativeWeights {
     static NativeWeights of(Int8Matrix w) {
         return CACHE.computeIfAbsent(w, NativeWeights::new);
     }
+
+    private static final Map<float[], Memory> BIASES = Collections.synchronizedMap(new WeakHashMap<>());
+
+    /**
+     * A bias vector copied once into native memory, for the kernel to add as it writes the outputs
+     * (cached per array identity, like the weights, and like them treated as immutable).
+     */
+    static Memory bias(float[] bias) {
+        return BIASES.computeIfAbsent(bias, b -> {
+            Memory m = new Memory(4L * Math.max(1, b.length));
+            m.write(0, b, 0, b.length);
+            return m;
+        });
+    }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.joule.kernel.GemmEpilogue;
 import dev.joule.kernel.quant.Int8Activations;
 import dev.joule.kernel.quant.Int8Matrix;
 import dev.joule.kernel.quant.QuantKernels;
@@ -72,6 +73,24 @@ class Int8WeightsTest {
                         assertArrayEquals(expected, actual, 0f, what);
                         for (int v : visits) {
                             assertEquals(1, v, what + ": every output finished once");
+                        }
+                        // The bias as a GemmEpilogue.Bias (which the native kernel adds itself), read from offset 1.
+                        float[] shifted = new float[out + 1];
+                        System.arraycopy(bias, 0, shifted, 1, out);
+                        java.util.Arrays.fill(visits, 0);
+                        float[] viaBias = new float[rows * out];
+                        form.multiply(x, 0, rows, viaBias, 0, GemmEpilogue.bias(shifted, 1, (c, cOff, ldc, r, col0, cols) -> {
+                            for (int i = 0; i < r; i++) {
+                                for (int j = 0; j < cols; j++) {
+                                    int at = cOff + i * ldc + j;
+                                    visits[at]++;
+                                    c[at] = Math.abs(c[at]);
+                                }
+                            }
+                        }));
+                        assertArrayEquals(expected, viaBias, 0f, what + ", bias epilogue");
+                        for (int v : visits) {
+                            assertEquals(1, v, what + ": every output finished once after the bias");
                         }
                     }
                 }
