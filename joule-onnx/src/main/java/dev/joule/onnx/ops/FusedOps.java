@@ -6,6 +6,7 @@ import dev.joule.autograd.Var;
 import dev.joule.autograd.InPlaceActivations;
 import dev.joule.kernel.GemmEpilogue;
 import dev.joule.kernel.Kernels;
+import dev.joule.kernel.LayerNormRows;
 import dev.joule.kernel.Parallel;
 import dev.joule.kernel.forms.LinearWeights;
 import dev.joule.onnx.FloatValue;
@@ -28,6 +29,8 @@ public final class FusedOps {
     /** A linear layer whose GELU runs in its epilogue: an execution step of {@code Executor}, never a graph node. */
     public static final String LINEAR_GELU = PREFIX + "LinearGelu";
     public static final String LAYER_NORM = PREFIX + "LayerNorm";
+    /** A residual Add and the LayerNorm that alone reads it, as one step ({@code PlanFusion}): inputs a, b, gamma, beta. */
+    public static final String ADD_LAYER_NORM = PREFIX + "AddLayerNorm";
     public static final String ATTENTION = PREFIX + "Attention";
 
     private FusedOps() {}
@@ -36,6 +39,7 @@ public final class FusedOps {
         ops.put(LINEAR, FusedOps::linear);
         ops.put(GELU, FusedOps::gelu);
         ops.put(LAYER_NORM, FusedOps::layerNorm);
+        ops.put(ADD_LAYER_NORM, FusedOps::addLayerNorm);
         ops.put(ATTENTION, FusedAttention::run);
         ops.put("LayerNormalization", FusedOps::onnxLayerNorm);
     }
@@ -147,18 +151,33 @@ public final class FusedOps {
     }
 
     private static Value[] layerNorm(Node node, Value[] in) {
-        Tensor x = Args.floats(node, in, 0);
-        Tensor gamma = Args.floats(node, in, 1);
-        Tensor beta = Args.floats(node, in, 2);
+        return Args.one(normalise(node, Args.floats(node, in, 0), null, in, 1));
+    }
+
+    /** LN(a + b): operands of one shape are added inside the row kernel; otherwise broadcast first. */
+    private static Value[] addLayerNorm(Node node, Value[] in) {
+        Tensor a = Args.floats(node, in, 0);
+        Tensor b = Args.floats(node, in, 1);
+        if (Arrays.equals(a.shape(), b.shape())) {
+            return Args.one(normalise(node, a, b, in, 2));
+        }
+        Tensor sum = ElementwiseOps.floatBinary(node, a, b, ElementwiseOps.Binary.ADD).tensor();
+        return Args.one(normalise(node, sum, null, in, 2));
+    }
+
+    /** Layer norm over the last axis of {@code x} (+ {@code r}), gamma and beta at {@code in[p]}, {@code in[p + 1]}. */
+    private static FloatValue normalise(Node node, Tensor x, Tensor r, Value[] in, int p) {
+        Tensor gamma = Args.floats(node, in, p);
+        Tensor beta = Args.floats(node, in, p + 1);
         float eps = node.attrFloat("epsilon", 1e-5f);
-        if (gamma.size() != x.cols() || beta.size() != x.cols()) {
+        int d = x.rank() == 0 ? 1 : x.cols();
+        if (gamma.size() != d || beta.size() != d) {
             throw node.error("gamma " + Arrays.toString(gamma.shape()) + " and beta " + Arrays.toString(beta.shape())
                     + " must match the last axis of " + Arrays.toString(x.shape()));
         }
-        try (NoGrad ignored = NoGrad.enter()) {
-            return Args.one(new FloatValue(Ops.layerNorm(Var.constant(x), Var.constant(gamma.reshape(x.cols())),
-                    Var.constant(beta.reshape(x.cols())), eps).value()));
-        }
+        float[] y = Buffers.floats(x.size());
+        LayerNormRows.forward(x.data(), x.offset(), r == null ? null : r.data(), r == null ? 0 : r.offset(),
+                x.size() / Math.max(d, 1), d, gamma.data(), gamma.offset(), beta.data(), beta.offset(), eps, y, 0);
+        return Args.floatValue(y, x.shape());
     }
-
 }

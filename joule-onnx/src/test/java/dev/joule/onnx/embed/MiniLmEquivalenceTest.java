@@ -84,6 +84,8 @@ class MiniLmEquivalenceTest {
         assertEquals(6, steps.get(FusedOps.LINEAR_GELU));
         assertEquals(30, steps.get(FusedOps.LINEAR));
         assertFalse(steps.containsKey(FusedOps.GELU));
+        assertEquals(13, steps.get(FusedOps.ADD_LAYER_NORM), "every layer norm takes the residual add before it");
+        assertFalse(steps.containsKey(FusedOps.LAYER_NORM));
         Node gelu = joule.model().graph().nodes().stream().filter(n -> n.opType().equals(FusedOps.GELU)).findFirst().orElseThrow();
         String up = gelu.inputs().get(0);
         String out = gelu.outputs().get(0);
@@ -96,6 +98,25 @@ class MiniLmEquivalenceTest {
         assertEquals(b.length, a.length);
         for (int i = 0; i < a.length; i++) {
             assertEquals(b[i], a[i], 1e-5 * (1 + Math.abs(b[i])), "GELU output element " + i);
+        }
+    }
+
+    /** A residual add runs inside the next layer norm; capturing the sum runs them apart, with the same result. */
+    @Test
+    void residualAddRunsInTheLayerNormUnlessTheSumIsCaptured() {
+        Node norm = joule.model().graph().nodes().stream().filter(n -> n.opType().equals(FusedOps.LAYER_NORM))
+                .skip(3).findFirst().orElseThrow();
+        String sum = norm.inputs().get(0);
+        String out = norm.outputs().get(0);
+        List<String> s = List.of("A residual connection, then a norm.", "Two sentences of other lengths, padded.");
+        Map<String, Value> fused = joule.capture(s, Set.of(out));
+        Map<String, Value> stepwise = joule.capture(s, Set.of(out, sum));
+        assertTrue(stepwise.get(sum) instanceof FloatValue, "the residual sum itself is captured");
+        float[] a = ((FloatValue) fused.get(out)).tensor().toArray();
+        float[] b = ((FloatValue) stepwise.get(out)).tensor().toArray();
+        assertEquals(b.length, a.length);
+        for (int i = 0; i < a.length; i++) {
+            assertEquals(b[i], a[i], 1e-5 * (1 + Math.abs(b[i])), "layer norm output element " + i);
         }
     }
 
