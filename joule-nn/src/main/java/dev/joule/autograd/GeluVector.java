@@ -49,15 +49,14 @@ final class GeluVector {
 
     /**
      * {@code a[off + i] = gelu(a[off + i])} for {@code i < n}, on the calling thread (a fused epilogue
-     * runs inside a parallel section already). Same arithmetic as {@link #forward}; which elements fall
-     * in the scalar tail depends on {@code n}, so values can differ from a {@code forward} over a longer
-     * span by the tail's rounding (a few ulp).
+     * runs inside a parallel section already). Inference only: Φ from {@link #normalCdfRational}, within
+     * 3e-7·(1 + |x|) of {@link #forward}'s, at under half the cost; the scalar tail uses {@link Erf}.
      */
     static void inPlace(float[] a, int off, int n) {
         int i = 0;
         for (int bound = SPECIES.loopBound(n); i < bound; i += SPECIES.length()) {
             FloatVector v = FloatVector.fromArray(SPECIES, a, off + i);
-            v.mul(normalCdf(v)).intoArray(a, off + i);
+            v.mul(normalCdfRational(v)).intoArray(a, off + i);
         }
         for (; i < n; i++) {
             float v = a[off + i];
@@ -83,6 +82,31 @@ final class GeluVector {
             }
             out[i] = v * phi;
         }
+    }
+
+    /**
+     * Φ(v) = (1 + erf(v/√2)) / 2 with erf(z) ≈ z·P(z²)/Q(z²) on |z| ≤ 4 (z clamped; erf(4) = 1 − 1.5e-8):
+     * a rational fit made for Joule (P of degree 6 and Q of degree 5 in z², weighted least squares
+     * iterated towards minimax on [0, 4]), 3e-9 from erf in exact arithmetic, 1.6e-7 from Φ evaluated in
+     * f32. About 18 lane operations against ~45 for {@link #normalCdf} (whose exp dominates), so the
+     * fused inference epilogue ({@link #inPlace}) takes it; the absolute error is as small, but in the
+     * far negative tail (Φ below ~1e-7) it keeps no relative accuracy, so training keeps the erfc form.
+     */
+    private static FloatVector normalCdfRational(FloatVector v) {
+        FloatVector z = v.mul(INV_SQRT2).max(-4f).min(4f);
+        FloatVector t = z.mul(z);
+        FloatVector p = t.fma(-1.369502289e-08f, 4.787317721e-06f);
+        p = p.fma(t, FloatVector.broadcast(SPECIES, 3.828986373e-04f));
+        p = p.fma(t, FloatVector.broadcast(SPECIES, 3.837558208e-03f));
+        p = p.fma(t, FloatVector.broadcast(SPECIES, 5.432957783e-02f));
+        p = p.fma(t, FloatVector.broadcast(SPECIES, 1.846421808e-01f));
+        p = p.fma(t, FloatVector.broadcast(SPECIES, 1.128379226e+00f));
+        FloatVector q = t.fma(6.407477485e-05f, 1.309462823e-03f);
+        q = q.fma(t, FloatVector.broadcast(SPECIES, 1.545025501e-02f));
+        q = q.fma(t, FloatVector.broadcast(SPECIES, 1.138034686e-01f));
+        q = q.fma(t, FloatVector.broadcast(SPECIES, 4.969684184e-01f));
+        q = q.fma(t, ONE);
+        return z.mul(p).div(q).fma(0.5f, 0.5f);
     }
 
     /** Φ(v) lane by lane; kept small so that C2 inlines and intrinsifies every vector call in it. */
