@@ -87,8 +87,8 @@ final class GeluVector {
     /**
      * Φ(v) = (1 + erf(v/√2)) / 2 with erf(z) ≈ z·P(z²)/Q(z²) on |z| ≤ 4 (z clamped; erf(4) = 1 − 1.5e-8):
      * a rational fit made for Joule (docs/fits/erf-rational.py: P of degree 6 and Q of degree 5 in z²,
-     * weighted least squares iterated towards minimax on [0, 4]), 3e-9 from erf in exact arithmetic, 1.6e-7 from Φ evaluated in
-     * f32. About 18 lane operations against ~45 for {@link #normalCdf} (whose exp dominates), so the
+     * weighted least squares iterated towards minimax on [0, 4]), 3e-9 from erf in exact arithmetic,
+     * 1.6e-7 from Φ evaluated in f32. About 18 lane operations against ~45 for {@link #normalCdf} (whose exp dominates), so the
      * fused inference epilogue ({@link #inPlace}) takes it; the absolute error is as small, but in the
      * far negative tail (Φ below ~1e-7) it keeps no relative accuracy, so training keeps the erfc form.
      */
