@@ -79,7 +79,7 @@ public final class Parallel {
         if (n <= 0) {
             return;
         }
-        run(n, chunkCount(n, grain), body, false);
+        run(n, chunkCount(n, grain), body, false, null, 0);
     }
 
     /**
@@ -95,7 +95,26 @@ public final class Parallel {
         if (n <= 0) {
             return;
         }
-        run(n, Math.max(1, Math.min(n, chunks)), body, true);
+        run(n, Math.max(1, Math.min(n, chunks)), body, true, null, 0);
+    }
+
+    /**
+     * {@link #parallelForBalanced}, preceded inside the same section by {@code prologue} over
+     * {@code [0, m)}: each participating thread runs one contiguous part of it (boundaries fixed by
+     * {@code m} and the number of participants), then waits until every part is done, then takes
+     * body chunks. For a step every chunk needs whole, such as quantizing a product's input rows: split
+     * over the threads instead of run by the caller before the section, and with no second section.
+     * The prologue's parts must be independent of one another. When the loop runs inline, the whole
+     * prologue runs first, then the chunks.
+     */
+    public static void parallelForBalanced(int m, IntRangeBody prologue, int n, int chunks, IntRangeBody body) {
+        if (n <= 0) {
+            if (m > 0) {
+                prologue.run(0, m);
+            }
+            return;
+        }
+        run(n, Math.max(1, Math.min(n, chunks)), body, true, prologue, m);
     }
 
     /** Chunks per thread that {@link #balancedChunks} asks for: the first thread done takes the last one. */
@@ -112,20 +131,23 @@ public final class Parallel {
         return perThread <= 1 ? 1 : Math.min(n, CHUNKS_PER_THREAD * perThread);
     }
 
-    private static void run(int n, int chunks, IntRangeBody body, boolean claimed) {
+    private static void run(int n, int chunks, IntRangeBody body, boolean claimed, IntRangeBody prologue, int m) {
         if (chunks <= 1 || INSIDE.get()) {
+            if (prologue != null && m > 0) {
+                prologue.run(0, m);
+            }
             body.run(0, n);
             return;
         }
         int participants = Math.min(chunks, threads);
         Worker[] pool = workers;
         if (participants <= 1 || pool.length < participants - 1 || !DISPATCH.tryLock()) {
-            runChunksInline(n, chunks, body);
+            runChunksInline(n, chunks, body, prologue, m);
             return;
         }
         Throwable failure;
         try {
-            Section section = new Section(n, chunks, participants, claimed, body);
+            Section section = new Section(n, chunks, participants, claimed, body, prologue, m);
             for (int c = 1; c < participants; c++) {
                 pool[c - 1].give(section, c);
             }
@@ -144,9 +166,12 @@ public final class Parallel {
     }
 
     /** The chunks of a section one after another on the caller (the workers are busy with another caller's). */
-    private static void runChunksInline(int n, int chunks, IntRangeBody body) {
+    private static void runChunksInline(int n, int chunks, IntRangeBody body, IntRangeBody prologue, int m) {
         INSIDE.set(Boolean.TRUE);
         try {
+            if (prologue != null && m > 0) {
+                prologue.run(0, m);
+            }
             for (int c = 0; c < chunks; c++) {
                 body.run(bound(n, chunks, c), bound(n, chunks, c + 1));
             }
@@ -195,25 +220,60 @@ public final class Parallel {
         final OpCounter.Totals[] work;
         final Throwable[] failures;
         volatile boolean callerParked;
+        /** Run before the body, one part per participant, all parts before any chunk (null: none). */
+        final IntRangeBody prologue;
+        final int prologueSize;
+        /** Prologue parts not yet done; every participant waits for 0 before its first chunk. */
+        final AtomicInteger prologueLeft;
 
-        Section(int n, int chunks, int participants, boolean claimed, IntRangeBody body) {
+        Section(int n, int chunks, int participants, boolean claimed, IntRangeBody body, IntRangeBody prologue, int m) {
             this.n = n;
             this.chunks = chunks;
             this.participants = participants;
             this.claimed = claimed;
             this.body = body;
+            this.prologue = prologue;
+            this.prologueSize = m;
+            this.prologueLeft = new AtomicInteger(participants);
             this.next = new AtomicInteger(participants);
             this.pending = new AtomicInteger(participants - 1);
             this.work = new OpCounter.Totals[participants];
             this.failures = new Throwable[participants];
         }
 
-        /** Runs chunk {@code p}, then, when chunks are claimed, the unclaimed ones. */
+        /**
+         * Runs prologue part {@code p} (when there is a prologue) and waits for the others' parts, then
+         * chunk {@code p}, then, when chunks are claimed, the unclaimed ones.
+         */
         private void runFrom(int p) {
+            if (prologue != null) {
+                try {
+                    int from = bound(prologueSize, participants, p);
+                    int to = bound(prologueSize, participants, p + 1);
+                    if (from < to) {
+                        prologue.run(from, to);
+                    }
+                } finally {
+                    prologueLeft.decrementAndGet(); // also on failure, so no participant waits forever
+                }
+                awaitPrologue();
+            }
             body.run(bound(n, chunks, p), bound(n, chunks, p + 1));
             if (claimed) {
                 for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
                     body.run(bound(n, chunks, c), bound(n, chunks, c + 1));
+                }
+            }
+        }
+
+        /** Spins until every prologue part is done (they are short: the caller's own and a worker's); yields after 200 µs. */
+        private void awaitPrologue() {
+            long deadline = System.nanoTime() + JOIN_SPIN_NANOS;
+            while (prologueLeft.get() > 0) {
+                if (System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
                 }
             }
         }

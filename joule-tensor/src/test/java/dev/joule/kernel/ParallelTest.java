@@ -158,6 +158,88 @@ class ParallelTest {
         assertEquals("boom in the last chunk", e.getMessage());
     }
 
+    /**
+     * With a prologue, every prologue index runs once, split over the participating threads, and no
+     * chunk starts before the whole prologue is done: on the workers, inline (one thread), and inside a
+     * section.
+     */
+    @Test
+    void aPrologueRunsWholeBeforeAnyChunk() {
+        for (int threads : new int[] {1, 2, 3}) {
+            Parallel.setThreads(threads);
+            for (boolean nested : new boolean[] {false, true}) {
+                int m = 7;
+                int n = 40;
+                AtomicInteger[] pro = new AtomicInteger[m];
+                for (int i = 0; i < m; i++) {
+                    pro[i] = new AtomicInteger();
+                }
+                AtomicInteger[] hits = new AtomicInteger[n];
+                for (int i = 0; i < n; i++) {
+                    hits[i] = new AtomicInteger();
+                }
+                AtomicInteger done = new AtomicInteger();
+                AtomicInteger early = new AtomicInteger();
+                Set<String> prologueThreads = ConcurrentHashMap.newKeySet();
+                Runnable loop = () -> Parallel.parallelForBalanced(m, (from, to) -> {
+                    prologueThreads.add(Thread.currentThread().getName());
+                    sleepMillis(2); // a slow part: a chunk that did not wait would start meanwhile
+                    for (int i = from; i < to; i++) {
+                        pro[i].incrementAndGet();
+                        done.incrementAndGet();
+                    }
+                }, n, 4, (from, to) -> {
+                    if (done.get() < m) {
+                        early.incrementAndGet();
+                    }
+                    for (int i = from; i < to; i++) {
+                        hits[i].incrementAndGet();
+                    }
+                });
+                if (nested) {
+                    Parallel.parallelFor(2, 1, (a, b) -> {
+                        for (int k = a; k < b; k++) {
+                            loop.run();
+                        }
+                    });
+                } else {
+                    loop.run();
+                }
+                String what = threads + " threads" + (nested ? ", inside a section" : "");
+                for (int i = 0; i < m; i++) {
+                    assertEquals(nested ? 2 : 1, pro[i].get(), what + ": prologue index " + i);
+                }
+                assertEquals(0, early.get(), what + ": a chunk started before the prologue was done");
+                for (int i = 0; i < n; i++) {
+                    assertEquals(nested ? 2 : 1, hits[i].get(), what + ": index " + i);
+                }
+                if (threads >= 2 && !nested) {
+                    assertEquals(Math.min(4, threads), prologueThreads.size(), "every participant runs a part of the prologue");
+                }
+            }
+        }
+    }
+
+    @Test
+    void anExceptionInAPrologueReachesTheCallerWithoutAHang() {
+        Parallel.setThreads(2);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () ->
+                Parallel.parallelForBalanced(10, (from, to) -> {
+                    if (from > 0) {
+                        throw new IllegalStateException("boom in the worker's prologue part");
+                    }
+                }, 40, 4, (from, to) -> { }));
+        assertEquals("boom in the worker's prologue part", e.getMessage());
+    }
+
+    private static void sleepMillis(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Test
     void rejectsZeroThreads() {
         assertThrows(IllegalArgumentException.class, () -> Parallel.setThreads(0));

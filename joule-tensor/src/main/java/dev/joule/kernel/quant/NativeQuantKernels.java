@@ -104,12 +104,6 @@ public final class NativeQuantKernels implements QuantKernels {
         QuantChecks.window("activations", x.length, xOff, (long) rows * cols);
         QuantChecks.window("output", y.length, yOff, (long) rows * w.rows());
         Scratch s = SCRATCH.get().fitFloats(rows, cols).fit(rows, cols, w.rows());
-        s.xFloats.write(0, x, xOff, rows * cols);
-        if (NativeQuantLibrary.jq_quantize_rows(s.xFloats, rows, cols, s.xCodes, s.xScales, 1) != 0) {
-            gemmW8A8(scratch.quantize(x, xOff), w, y, yOff); // a non-finite value: the Java path names it
-            GemmEpilogue.whole(epilogue, y, yOff, w.rows(), rows, w.rows());
-            return;
-        }
         int out = w.rows();
         FloatBuffer result = s.outFloats;
         Pointer bias = null;
@@ -119,7 +113,19 @@ public final class NativeQuantKernels implements QuantKernels {
             rest = b.then();
         }
         GemmEpilogue after = rest;
-        multiply(s, rows, w, true, bias, (c0, c1) -> {
+        int stride = NativeQuantLibrary.paddedCols(cols);
+        boolean[] nonFinite = new boolean[1];
+        // Each thread first quantizes its share of the input rows into the kernel's layout (rows are
+        // independent), then all take output blocks: no serial quantization before the section.
+        Parallel.IntRangeBody quantize = (r0, r1) -> {
+            Memory xf = s.xFloats;
+            xf.write(4L * r0 * cols, x, xOff + r0 * cols, (r1 - r0) * cols);
+            if (NativeQuantLibrary.jq_quantize_rows(xf.share(4L * r0 * cols), r1 - r0, cols,
+                    s.xCodes.share((long) r0 * stride), s.xScales.share(4L * r0), 1) != 0) {
+                nonFinite[0] = true;
+            }
+        };
+        multiply(s, rows, w, true, bias, quantize, (c0, c1) -> {
             for (int r = 0; r < rows; r++) {
                 result.get(r * out + c0, y, yOff + r * out + c0, c1 - c0);
             }
@@ -127,6 +133,10 @@ public final class NativeQuantKernels implements QuantKernels {
                 after.apply(y, yOff + c0, out, rows, c0, c1 - c0);
             }
         });
+        if (nonFinite[0]) { // the products ran on a row with a NaN or an infinity: the Java path names it
+            gemmW8A8(scratch.quantize(x, xOff), w, y, yOff);
+            GemmEpilogue.whole(epilogue, y, yOff, w.rows(), rows, w.rows());
+        }
     }
 
     private Scratch run(Int8Activations x, Int8Matrix w, boolean scaled) {
@@ -135,17 +145,19 @@ public final class NativeQuantKernels implements QuantKernels {
         s.xSigned.write(0, x.codes(), 0, batch * in);
         NativeQuantLibrary.jq_to_unsigned(s.xSigned, batch, in, s.xCodes);
         s.xScales.write(0, x.scales(), 0, batch);
-        return multiply(s, batch, w, scaled, null, null);
+        return multiply(s, batch, w, scaled, null, null, null);
     }
 
     /**
      * The product on the codes (kernel layout) and scales already in {@code s}, the output columns split
      * over the threads in blocks of 16 (blocks are independent, so threads claim them as they come free),
-     * {@code bias} (native, may be null) added to the scaled outputs;
+     * {@code bias} (native, may be null) added to the scaled outputs, after {@code quantize} (may be null)
+     * has filled the codes, its rows split over the same threads;
      * {@code done} (may be null) then runs on each thread for the output columns {@code [c0, c1)} it has
      * just computed.
      */
-    private Scratch multiply(Scratch s, int batch, Int8Matrix w, boolean scaled, Pointer bias, Parallel.IntRangeBody done) {
+    private Scratch multiply(Scratch s, int batch, Int8Matrix w, boolean scaled, Pointer bias,
+                             Parallel.IntRangeBody quantize, Parallel.IntRangeBody done) {
         int out = w.rows(), in = w.cols();
         NativeWeights nw = NativeWeights.of(w);
         Memory xCodes = s.xCodes, xScales = s.xScales, result = s.out;
@@ -154,14 +166,20 @@ public final class NativeQuantKernels implements QuantKernels {
         int block = NativeQuantLibrary.BLOCK;
         int blocks = (out + block - 1) / block;
         int grain = (int) Math.max(1, PARALLEL_MACS / Math.max(1, (long) block * in * batch));
-        Parallel.parallelForBalanced(blocks, Parallel.balancedChunks(blocks, grain), (b0, b1) -> {
+        Parallel.IntRangeBody blocksBody = (b0, b1) -> {
             int c0 = b0 * block;
             int c1 = Math.min(b1 * block, out);
             NativeQuantLibrary.jq_w8a8(xCodes, batch, nw.packed, nw.sums128, out, in, b0, b1, acc, xScales, nw.scales, bias, y);
             if (done != null) {
                 done.run(c0, c1);
             }
-        });
+        };
+        int chunks = Parallel.balancedChunks(blocks, grain);
+        if (quantize == null) {
+            Parallel.parallelForBalanced(blocks, chunks, blocksBody);
+        } else {
+            Parallel.parallelForBalanced(batch, quantize, blocks, chunks, blocksBody);
+        }
         QuantWork.recordInt8(batch, out, in);
         return s;
     }
