@@ -78,6 +78,21 @@ public final class SmallAttention {
         }
     }
 
+    /**
+     * {@code s[row + j] = s[row + j] · scale + m[mo + j]} for {@code j < n} ({@code m} null: the scale
+     * alone): the caller's step between {@link #scores} and {@link #softmaxTimesV}, a multiply then an
+     * add (two roundings) on every path, so the vector and scalar kernels give the same bits here.
+     */
+    public static void scaleAndAdd(float[] s, int row, int n, float scale, float[] m, int mo) {
+        int j = 0;
+        if (Kernels.get() instanceof VectorKernels) {
+            j = SmallAttentionVector.scaleAndAdd(s, row, n, scale, m, mo);
+        }
+        for (; j < n; j++) {
+            s[row + j] = m == null ? s[row + j] * scale : s[row + j] * scale + m[mo + j];
+        }
+    }
+
     /** The scalar kernels' score rows ({@code kt}: keys transposed, {@code w} wide). */
     static void scoresScalar(float[] q, int qOff, int ldq, int tq, int tk, int dh, int w, float[] kt, float[] s) {
         for (int i = 0; i < tq; i++) {

@@ -112,6 +112,19 @@ final class SmallAttentionVector {
         }
     }
 
+    /** {@link SmallAttention#scaleAndAdd} over whole vectors; returns where the scalar tail starts. */
+    static int scaleAndAdd(float[] s, int row, int n, float scale, float[] m, int mo) {
+        int bound = SPECIES.loopBound(n);
+        for (int j = 0; j < bound; j += SPECIES.length()) {
+            FloatVector v = FloatVector.fromArray(SPECIES, s, row + j).mul(scale);
+            if (m != null) {
+                v = v.add(FloatVector.fromArray(SPECIES, m, mo + j));
+            }
+            v.intoArray(s, row + j);
+        }
+        return bound;
+    }
+
     /** One row's softmax in place: e^(s − max) over whole vectors, then scaled by 1 / Σ. */
     private static void softmaxRow(float[] s, int row, int w) {
         int vl = SPECIES.length();

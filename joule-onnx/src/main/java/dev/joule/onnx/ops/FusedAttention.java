@@ -94,11 +94,13 @@ final class FusedAttention {
         for (int i = 0; i < tq; i++) {
             int row = i * w;
             if (m == null) {
-                for (int j = 0; j < tk; j++) {
-                    scores[row + j] *= scale;
-                }
+                SmallAttention.scaleAndAdd(scores, row, tk, scale, null, 0);
+                continue;
+            }
+            int mo = mask.offset() + maskRows[bh * tq + i];
+            if (maskStep == 1) {
+                SmallAttention.scaleAndAdd(scores, row, tk, scale, m, mo);
             } else {
-                int mo = mask.offset() + maskRows[bh * tq + i];
                 for (int j = 0; j < tk; j++) {
                     scores[row + j] = scores[row + j] * scale + m[mo + j * maskStep];
                 }
