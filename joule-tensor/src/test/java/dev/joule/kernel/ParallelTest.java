@@ -240,6 +240,24 @@ class ParallelTest {
         }
     }
 
+    /** Waking idle workers gives them no work: later loops still run every index once, on one thread or several. */
+    @Test
+    void wakingWorkersChangesNoLoop() throws InterruptedException {
+        for (int threads : new int[] {1, 2}) {
+            Parallel.setThreads(threads);
+            Parallel.wakeWorkers();
+            Thread.sleep(1); // let a woken worker spin and find nothing
+            AtomicInteger sum = new AtomicInteger();
+            Parallel.parallelForBalanced(100, 4, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    sum.addAndGet(i);
+                }
+            });
+            assertEquals(4950, sum.get(), threads + " threads");
+            Parallel.wakeWorkers();
+        }
+    }
+
     @Test
     void rejectsZeroThreads() {
         assertThrows(IllegalArgumentException.class, () -> Parallel.setThreads(0));

@@ -20,6 +20,8 @@ public final class Node {
     private final List<String> outputs;
     private final Map<String, AttributeProto> attributes;
     private final int opset;
+    /** Outputs with a name (an empty name is an omitted optional output). */
+    private final int namedOutputs;
 
     public Node(String name, String opType, List<String> inputs, List<String> outputs,
                 Map<String, AttributeProto> attributes, int opset) {
@@ -29,6 +31,7 @@ public final class Node {
         this.outputs = List.copyOf(outputs);
         this.attributes = Map.copyOf(attributes);
         this.opset = opset;
+        this.namedOutputs = (int) this.outputs.stream().filter(o -> !o.isEmpty()).count();
     }
 
     static Node of(NodeProto p, int opset, int index) {
@@ -54,6 +57,11 @@ public final class Node {
 
     public List<String> outputs() {
         return outputs;
+    }
+
+    /** How many outputs have a name: the values an operator must produce at least. */
+    public int namedOutputs() {
+        return namedOutputs;
     }
 
     public int opset() {
