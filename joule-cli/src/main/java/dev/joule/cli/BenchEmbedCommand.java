@@ -57,11 +57,17 @@ final class BenchEmbedCommand implements Callable<Integer> {
     List<String> variants;
 
     @Option(names = "--warmup", paramLabel = "SECONDS", defaultValue = "3",
-            description = "Untimed passes per encoder and batch: one over all the sentences, then, with --variants, more over the first ones until this long has passed (default 3).")
+            description = "Untimed passes over all the sentences per encoder and batch: one, and with --variants or --paired more until this long has passed (default 3).")
     double warmupSeconds;
 
     @Option(names = "--no-onnxruntime", description = "With --variants: time Joule's variants only (fidelity still against Joule f32).")
     boolean noOnnxRuntime;
+
+    @Option(names = "--paired", paramLabel = "ROUNDS",
+            description = "With one --variants V: Joule V and its ONNX Runtime counterpart (f32: the f32 model; otherwise the -q int8 model)"
+                    + " loaded together and timed in ROUNDS alternating rounds over slices of the sentences; prints the median"
+                    + " per-round speed ratio, which a shared machine's slow phases do not skew (wall time only, no energy).")
+    Integer pairedRounds;
 
     @Override
     public Integer call() throws IOException {
@@ -77,6 +83,9 @@ final class BenchEmbedCommand implements Callable<Integer> {
                     + ", need " + sentences + "; install them with: apt-get install fortunes");
         }
         Parallel.setThreads(threads);
+        if (pairedRounds != null) {
+            return runPaired(text);
+        }
         if (variants != null && !variants.isEmpty()) {
             return runVariants(text);
         }
@@ -119,6 +128,31 @@ final class BenchEmbedCommand implements Callable<Integer> {
                     + "(ONNX Runtime's native arena included); process peak RSS (VmHWM, or a higher sample): %.0f MB%n",
                     MemorySampler.processPeakRssBytes(memory) / 1e6);
             out.printf(Locale.ROOT, "cosine joule vs onnxruntime: mean %.7f, min %.7f%n", cosine[1], cosine[0]);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private Integer runPaired(List<String> text) throws IOException {
+        if (variants == null || variants.size() != 1) {
+            throw new UsageException("--paired compares one Joule variant with ONNX Runtime: give exactly one --variants, e.g."
+                    + " --variants int8 --paired 10");
+        }
+        if (pairedRounds < 2 || pairedRounds > sentences) {
+            throw new UsageException("--paired needs 2 to --sentences (" + sentences + ") rounds, got " + pairedRounds);
+        }
+        dev.joule.onnx.compress.EncoderVariant variant;
+        try {
+            variant = dev.joule.onnx.compress.EncoderVariant.parse(variants.get(0));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        BenchEmbedPaired b = BenchEmbedPaired.run(variant, text, batches, threads, pairedRounds, warmupSeconds);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            b.printJson(out, sentences, threads);
+        } else {
+            b.printTable(out, sentences, threads);
         }
         out.flush();
         return 0;

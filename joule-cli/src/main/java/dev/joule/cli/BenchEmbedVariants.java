@@ -87,20 +87,25 @@ final class BenchEmbedVariants {
     }
 
     /**
-     * One untimed pass over all the sentences, then passes over the first ones until the warm-up time
-     * has passed. The full pass lets each engine meet every sentence length the timed pass will bring
-     * before the clock starts: on a JVM a length not seen yet can still trigger compilation (edge
-     * kernels for another row count, a deoptimised branch), and the JIT's compile threads then take a
-     * core from the timed run and count in its CPU time. ONNX Runtime gets the same passes (its arena
-     * grows to the longest sentence in them).
+     * Untimed passes over all the sentences until the warm-up time has passed (at least one). Every pass
+     * covers every sentence length the timed pass will bring: on a JVM, code compiled while only some
+     * lengths ran is deoptimised and compiled again when the others arrive, and the JIT's compile
+     * threads then take a core from the timed run. Until 2026-11-26 (sixth stop) the warm-up after its
+     * first pass repeated the first 32 sentences only; Joule's int8 timed pass then often ran in a
+     * recompiling phase (first timed pass 422-640 sentences/s after that warm-up, 579-682 after full
+     * passes, four processes each). ONNX Runtime gets the same passes (its arena grows to the longest
+     * sentence in them).
      */
     private void warmUp(SentenceEncoder enc, List<String> text, int batch) {
-        List<String> head = text.subList(0, Math.min(text.size(), Math.max(batch, 32)));
+        warmUp(enc, text, batch, warmupNanos / 1e9);
+    }
+
+    static void warmUp(SentenceEncoder enc, List<String> text, int batch, double seconds) {
+        long warmupNanos = (long) (seconds * 1e9);
         long t0 = System.nanoTime();
-        EmbedBenchmark.measure(enc, text, batch, 0, null);
-        while (System.nanoTime() - t0 < warmupNanos) {
-            EmbedBenchmark.measure(enc, head, batch, 0, null);
-        }
+        do {
+            EmbedBenchmark.measure(enc, text, batch, 0, null);
+        } while (System.nanoTime() - t0 < warmupNanos);
     }
 
     /** The linear layers' stored bytes: their forms', or 4 bytes per weight where a layer runs the plain f32 gemm. */

@@ -39,6 +39,49 @@ class BenchEmbedCommandTest {
     }
 
     @Test
+    void pairedRoundsTimeOneVariantAgainstItsOnnxRuntimeCounterpart() throws Exception {
+        assumeTrue(Files.isDirectory(FortuneSentences.DIR), "fortunes package not installed");
+        CliRun run = CliRun.of("bench-embed", "--sentences", "12", "--batch", "1,4", "--threads", "1",
+                "--variants", "int8", "--paired", "3", "--warmup", "0", "--json");
+        assertEquals(0, run.exitCode(), run::toString);
+        JsonNode o = new ObjectMapper().readTree(run.out());
+        assertEquals("joule int8", o.get("joule").asText());
+        assertEquals("onnxruntime int8", o.get("onnxruntime").asText(), "a compressed variant meets the -q model");
+        assertEquals(3, o.get("rounds").asInt());
+        JsonNode batches = o.get("batches");
+        assertEquals(2, batches.size());
+        for (JsonNode b : batches) {
+            assertEquals(3, b.get("jouleSentencesPerSecond").size(), b::toString);
+            assertEquals(3, b.get("ortSentencesPerSecond").size(), b::toString);
+            for (int i = 0; i < 3; i++) {
+                assertTrue(b.get("jouleSentencesPerSecond").get(i).asDouble() > 0, b::toString);
+                assertTrue(b.get("ortSentencesPerSecond").get(i).asDouble() > 0, b::toString);
+            }
+            assertTrue(b.get("speedRatioMedian").asDouble() > 0, b::toString);
+        }
+    }
+
+    @Test
+    void pairedNeedsOneVariantAndAtLeastTwoRounds() {
+        CliRun none = CliRun.of("bench-embed", "--sentences", "4", "--paired", "2");
+        assertEquals(2, none.exitCode(), none::toString);
+        assertTrue(none.err().contains("exactly one --variants"), none::toString);
+        CliRun one = CliRun.of("bench-embed", "--sentences", "4", "--variants", "int8", "--paired", "1");
+        assertEquals(2, one.exitCode(), one::toString);
+        assertTrue(one.err().contains("2 to --sentences"), one::toString);
+    }
+
+    @Test
+    void pairedSlicesCoverEverySentenceOnceWithTheSameMixPerRound() {
+        java.util.List<String> text = java.util.List.of("a", "b", "c", "d", "e", "f", "g");
+        assertEquals(java.util.List.of("a", "d", "g"), BenchEmbedPaired.slice(text, 0, 3));
+        assertEquals(java.util.List.of("b", "e"), BenchEmbedPaired.slice(text, 1, 3));
+        assertEquals(java.util.List.of("c", "f"), BenchEmbedPaired.slice(text, 2, 3));
+        assertEquals(2.5, BenchEmbedPaired.median(new double[] {4, 1, 2, 3}), 0);
+        assertEquals(2.0, BenchEmbedPaired.median(new double[] {3, 1, 2}), 0);
+    }
+
+    @Test
     void variantsRunBesideBothOnnxRuntimeModelsWithFidelity() throws Exception {
         assumeTrue(Files.isDirectory(FortuneSentences.DIR), "fortunes package not installed");
         CliRun run = CliRun.of("bench-embed", "--sentences", "12", "--batch", "4", "--threads", "1",
