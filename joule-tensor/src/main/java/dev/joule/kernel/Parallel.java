@@ -113,9 +113,10 @@ public final class Parallel {
 
     /**
      * {@link #parallelForBalanced}, preceded inside the same section by {@code prologue} over
-     * {@code [0, m)}: each participating thread runs one contiguous part of it (boundaries fixed by
-     * {@code m} and the number of participants), then waits until every part is done, then takes
-     * body chunks. For a step every chunk needs whole, such as quantizing a product's input rows: split
+     * {@code [0, m)}: the participating threads claim its parts (two per participant, boundaries fixed by
+     * {@code m} and the number of participants) as they arrive, wait until every part is done, then take
+     * body chunks. A worker that starts late (descheduled by a busy host) finds the parts taken and goes
+     * straight to the chunks, instead of holding the others at the barrier. For a step every chunk needs whole, such as quantizing a product's input rows: split
      * over the threads instead of run by the caller before the section, and with no second section.
      * The prologue's parts must be independent of one another. When the loop runs inline, the whole
      * prologue runs first, then the chunks.
@@ -233,11 +234,13 @@ public final class Parallel {
         final OpCounter.Totals[] work;
         final Throwable[] failures;
         volatile boolean callerParked;
-        /** Run before the body, one part per participant, all parts before any chunk (null: none). */
+        /** Run before the body in claimed parts, all parts before any chunk (null: none). */
         final IntRangeBody prologue;
         final int prologueSize;
-        /** Prologue parts not yet done; every participant waits for 0 before its first chunk. */
-        final AtomicInteger prologueLeft;
+        final int prologueParts;
+        final AtomicInteger prologueNext = new AtomicInteger();
+        /** Prologue parts finished (or failed); every participant waits for all before its first chunk. */
+        final AtomicInteger prologueDone = new AtomicInteger();
 
         Section(int n, int chunks, int participants, boolean claimed, IntRangeBody body, IntRangeBody prologue, int m) {
             this.n = n;
@@ -247,7 +250,7 @@ public final class Parallel {
             this.body = body;
             this.prologue = prologue;
             this.prologueSize = m;
-            this.prologueLeft = new AtomicInteger(participants);
+            this.prologueParts = Math.max(1, Math.min(m, CHUNKS_PER_THREAD * participants));
             this.next = new AtomicInteger(participants);
             this.pending = new AtomicInteger(participants - 1);
             this.work = new OpCounter.Totals[participants];
@@ -255,19 +258,17 @@ public final class Parallel {
         }
 
         /**
-         * Runs prologue part {@code p} (when there is a prologue) and waits for the others' parts, then
-         * chunk {@code p}, then, when chunks are claimed, the unclaimed ones.
+         * Claims and runs prologue parts (when there is a prologue) until none is left and waits for the
+         * ones still running, then runs chunk {@code p}, then, when chunks are claimed, the unclaimed ones.
          */
         private void runFrom(int p) {
             if (prologue != null) {
-                try {
-                    int from = bound(prologueSize, participants, p);
-                    int to = bound(prologueSize, participants, p + 1);
-                    if (from < to) {
-                        prologue.run(from, to);
+                for (int k = prologueNext.getAndIncrement(); k < prologueParts; k = prologueNext.getAndIncrement()) {
+                    try {
+                        prologue.run(bound(prologueSize, prologueParts, k), bound(prologueSize, prologueParts, k + 1));
+                    } finally {
+                        prologueDone.incrementAndGet(); // also on failure, so no participant waits forever
                     }
-                } finally {
-                    prologueLeft.decrementAndGet(); // also on failure, so no participant waits forever
                 }
                 awaitPrologue();
             }
@@ -279,10 +280,10 @@ public final class Parallel {
             }
         }
 
-        /** Spins until every prologue part is done (they are short: the caller's own and a worker's); yields after 200 µs. */
+        /** Spins until every prologue part is done (all are claimed by now, and short); yields after 200 µs. */
         private void awaitPrologue() {
             long deadline = System.nanoTime() + JOIN_SPIN_NANOS;
-            while (prologueLeft.get() > 0) {
+            while (prologueDone.get() < prologueParts) {
                 if (System.nanoTime() < deadline) {
                     Thread.onSpinWait();
                 } else {

@@ -159,8 +159,8 @@ class ParallelTest {
     }
 
     /**
-     * With a prologue, every prologue index runs once, split over the participating threads, and no
-     * chunk starts before the whole prologue is done: on the workers, inline (one thread), and inside a
+     * With a prologue, every prologue index runs once (its parts claimed by whichever participants
+     * arrive), and no chunk starts before the whole prologue is done: on the workers, inline (one thread), and inside a
      * section.
      */
     @Test
@@ -213,9 +213,7 @@ class ParallelTest {
                 for (int i = 0; i < n; i++) {
                     assertEquals(nested ? 2 : 1, hits[i].get(), what + ": index " + i);
                 }
-                if (threads >= 2 && !nested) {
-                    assertEquals(Math.min(4, threads), prologueThreads.size(), "every participant runs a part of the prologue");
-                }
+                assertTrue(prologueThreads.size() >= 1 && prologueThreads.size() <= threads, what);
             }
         }
     }
