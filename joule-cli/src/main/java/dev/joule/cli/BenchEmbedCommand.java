@@ -148,12 +148,19 @@ final class BenchEmbedCommand implements Callable<Integer> {
             throw new UsageException(e.getMessage());
         }
         BenchEmbedPaired b = BenchEmbedPaired.run(variant, text, batches, threads, pairedRounds, warmupSeconds);
+        return print(b::printJson, b::printTable);
+    }
+
+    /** How a result prints itself: to {@code out}, for {@code sentences} and {@code threads}. */
+    @FunctionalInterface
+    private interface Printer {
+        void print(PrintWriter out, int sentences, int threads) throws IOException;
+    }
+
+    /** Prints with {@code asJson} under --json, {@code asTable} otherwise; exit code 0. */
+    private Integer print(Printer asJson, Printer asTable) throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            b.printJson(out, sentences, threads);
-        } else {
-            b.printTable(out, sentences, threads);
-        }
+        (json ? asJson : asTable).print(out, sentences, threads);
         out.flush();
         return 0;
     }
@@ -170,14 +177,7 @@ final class BenchEmbedCommand implements Callable<Integer> {
         try (EnergyRun run = EnergyTracker.start("bench-embed", TrackerConfig.defaults())) {
             b = BenchEmbedVariants.run(run, variants, text, batches, threads, !noOnnxRuntime, warmupSeconds);
         }
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            b.printJson(out, sentences, threads);
-        } else {
-            b.printTable(out, sentences, threads);
-        }
-        out.flush();
-        return 0;
+        return print(b::printJson, b::printTable);
     }
 
     private static void measure(EnergyRun run, SentenceEncoder encoder, List<String> text, int batch,

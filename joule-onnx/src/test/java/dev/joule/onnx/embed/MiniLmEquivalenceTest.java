@@ -89,15 +89,23 @@ class MiniLmEquivalenceTest {
         Node gelu = joule.model().graph().nodes().stream().filter(n -> n.opType().equals(FusedOps.GELU)).findFirst().orElseThrow();
         String up = gelu.inputs().get(0);
         String out = gelu.outputs().get(0);
-        List<String> s = List.of("The epilogue must not change the answer, whatever the sentence length is.", "Short.");
+        assertFusedEqualsStepwise(List.of("The epilogue must not change the answer, whatever the sentence length is.", "Short."),
+                up, out, "GELU output");
+    }
+
+    /**
+     * Captures {@code out} alone (the fused plan) and with the value {@code between} (which runs the nodes
+     * apart): {@code between} is there, and {@code out} agrees to 1e-5.
+     */
+    private static void assertFusedEqualsStepwise(List<String> s, String between, String out, String what) {
         Map<String, Value> fused = joule.capture(s, Set.of(out));
-        Map<String, Value> stepwise = joule.capture(s, Set.of(out, up));
-        assertTrue(stepwise.get(up) instanceof FloatValue, "the up-projection's own output is captured");
+        Map<String, Value> stepwise = joule.capture(s, Set.of(out, between));
+        assertTrue(stepwise.get(between) instanceof FloatValue, "the value between the fused nodes is captured");
         float[] a = ((FloatValue) fused.get(out)).tensor().toArray();
         float[] b = ((FloatValue) stepwise.get(out)).tensor().toArray();
         assertEquals(b.length, a.length);
         for (int i = 0; i < a.length; i++) {
-            assertEquals(b[i], a[i], 1e-5 * (1 + Math.abs(b[i])), "GELU output element " + i);
+            assertEquals(b[i], a[i], 1e-5 * (1 + Math.abs(b[i])), what + " element " + i);
         }
     }
 
@@ -108,16 +116,8 @@ class MiniLmEquivalenceTest {
                 .skip(3).findFirst().orElseThrow();
         String sum = norm.inputs().get(0);
         String out = norm.outputs().get(0);
-        List<String> s = List.of("A residual connection, then a norm.", "Two sentences of other lengths, padded.");
-        Map<String, Value> fused = joule.capture(s, Set.of(out));
-        Map<String, Value> stepwise = joule.capture(s, Set.of(out, sum));
-        assertTrue(stepwise.get(sum) instanceof FloatValue, "the residual sum itself is captured");
-        float[] a = ((FloatValue) fused.get(out)).tensor().toArray();
-        float[] b = ((FloatValue) stepwise.get(out)).tensor().toArray();
-        assertEquals(b.length, a.length);
-        for (int i = 0; i < a.length; i++) {
-            assertEquals(b[i], a[i], 1e-5 * (1 + Math.abs(b[i])), "layer norm output element " + i);
-        }
+        assertFusedEqualsStepwise(List.of("A residual connection, then a norm.", "Two sentences of other lengths, padded."),
+                sum, out, "layer norm output");
     }
 
     @Test
