@@ -36,13 +36,11 @@ public final class Parallel {
     }
 
     private static final long JOIN_SPIN_NANOS = 200_000;
-    private static final long WORKER_SPIN_NANOS = 50_000;
-    private static final AtomicInteger WORKER_IDS = new AtomicInteger();
     private static final ThreadLocal<Boolean> INSIDE = ThreadLocal.withInitial(() -> Boolean.FALSE);
     /** Held by the thread whose section is on the workers. */
     private static final ReentrantLock DISPATCH = new ReentrantLock();
     /** Started workers (grows with {@link #setThreads}, never shrinks; the first threads − 1 are used). */
-    private static volatile Worker[] workers = new Worker[0];
+    private static volatile PoolWorker[] workers = new PoolWorker[0];
     private static volatile int threads = Runtime.getRuntime().availableProcessors();
 
     static {
@@ -72,10 +70,15 @@ public final class Parallel {
      * microseconds in a VM, overlaps the serial work before the first loop instead of delaying it.
      */
     public static void wakeWorkers() {
-        Worker[] pool = workers;
+        PoolWorker[] pool = workers;
         for (int w = 0; w < Math.min(threads - 1, pool.length); w++) {
             pool[w].wake();
         }
+    }
+
+    /** Marks the calling pool worker as inside a parallel section for good (nested loops run inline there). */
+    static void markWorkerThread() {
+        INSIDE.set(Boolean.TRUE);
     }
 
     /** True on a pool worker or on a caller running its own chunk of a parallel loop. */
@@ -154,7 +157,7 @@ public final class Parallel {
             return;
         }
         int participants = Math.min(chunks, threads);
-        Worker[] pool = workers;
+        PoolWorker[] pool = workers;
         if (participants <= 1 || pool.length < participants - 1 || !DISPATCH.tryLock()) {
             runChunksInline(n, chunks, body, prologue, m);
             return;
@@ -205,13 +208,13 @@ public final class Parallel {
     }
 
     private static synchronized void ensureWorkers(int count) {
-        Worker[] old = workers;
+        PoolWorker[] old = workers;
         if (old.length >= count - 1) {
             return;
         }
-        Worker[] grown = java.util.Arrays.copyOf(old, count - 1);
+        PoolWorker[] grown = java.util.Arrays.copyOf(old, count - 1);
         for (int i = old.length; i < grown.length; i++) {
-            grown[i] = new Worker();
+            grown[i] = new PoolWorker();
             grown[i].thread.start();
         }
         workers = grown;
@@ -222,7 +225,7 @@ public final class Parallel {
      * Participant {@code p} (0 is the caller) runs chunk {@code p}; when chunks are claimed, it then
      * takes further chunks from {@code next} until none is left.
      */
-    private static final class Section {
+    private static final class Section implements PoolWorker.Task {
         final int n;
         final int chunks;
         final int participants;
@@ -305,7 +308,8 @@ public final class Parallel {
         }
 
         /** On a worker: runs participant {@code c}'s chunks, then reports them done. */
-        void runChunk(int c) {
+        @Override
+        public void runChunk(int c) {
             OpCounter.Totals before = OpCounter.totals();
             try {
                 runFrom(c);
@@ -349,63 +353,6 @@ public final class Parallel {
                 }
             }
             return null;
-        }
-    }
-
-    /** A pool thread with a one-entry mailbox: the section and chunk it runs next. */
-    private static final class Worker implements Runnable {
-        final Thread thread;
-        private volatile Section section;
-        private volatile int chunk;
-        private volatile boolean parked;
-
-        Worker() {
-            thread = new OpCounter.CountingThread(this, "joule-worker-" + WORKER_IDS.incrementAndGet());
-            thread.setDaemon(true);
-        }
-
-        /** Unparks the thread when it is parked; its spin then starts afresh. */
-        void wake() {
-            if (parked) {
-                LockSupport.unpark(thread);
-            }
-        }
-
-        void give(Section s, int c) {
-            chunk = c;
-            section = s;
-            if (parked) {
-                LockSupport.unpark(thread);
-            }
-        }
-
-        @Override
-        public void run() {
-            INSIDE.set(Boolean.TRUE);
-            while (true) {
-                Section s = await();
-                int c = chunk;
-                section = null;
-                s.runChunk(c);
-            }
-        }
-
-        private Section await() {
-            long deadline = System.nanoTime() + WORKER_SPIN_NANOS;
-            Section s;
-            while ((s = section) == null) {
-                if (System.nanoTime() < deadline) {
-                    Thread.onSpinWait();
-                    continue;
-                }
-                parked = true;
-                if (section == null) {
-                    LockSupport.park(this);
-                }
-                parked = false;
-                deadline = System.nanoTime() + WORKER_SPIN_NANOS;
-            }
-            return s;
         }
     }
 }
