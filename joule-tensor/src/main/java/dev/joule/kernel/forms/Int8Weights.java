@@ -5,7 +5,9 @@ import dev.joule.kernel.GemmEpilogue;
 import dev.joule.kernel.quant.Int8Activations;
 import dev.joule.kernel.quant.Int8Matrix;
 import dev.joule.kernel.quant.QuantKernels;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * An int8 weight matrix (one symmetric scale per output row, {@link Int8Matrix}) run by the
@@ -46,7 +48,15 @@ public final class Int8Weights implements LinearWeights {
     private final Scheme scheme;
     private final float activationScale;
     private final QuantKernels kernels;
-    private final ThreadLocal<Int8Activations> activations = new ThreadLocal<>();
+    /**
+     * Each thread's activation buffers by shape ({@code rows << 32 | cols}), shared by every int8 matrix:
+     * a buffer is only used within one product call on its thread. Per matrix and kept for one row count
+     * only, a sentence encoder whose row count changes with every sentence allocated a new buffer for
+     * each of its 36 products per sentence. At most {@link #BUFFER_SHAPES} shapes are kept per thread.
+     */
+    private static final ThreadLocal<Map<Long, Int8Activations>> BUFFERS =
+            ThreadLocal.withInitial(HashMap::new);
+    private static final int BUFFER_SHAPES = 256;
 
     private Int8Weights(Int8Matrix w, Scheme scheme, float activationScale, QuantKernels kernels) {
         this.w = w;
@@ -143,12 +153,17 @@ public final class Int8Weights implements LinearWeights {
         kernels.gemmW8A8Dynamic(x, xOff, activationBuffer(rows), w, y, yOff, epilogue);
     }
 
-    /** This thread's buffer for {@code rows} input rows (kept between calls; rows rarely change). */
+    /** This thread's buffer for {@code rows} input rows of this matrix's width ({@link #BUFFERS}). */
     private Int8Activations activationBuffer(int rows) {
-        Int8Activations a = activations.get();
-        if (a == null || a.rows() != rows) {
+        Map<Long, Int8Activations> buffers = BUFFERS.get();
+        long shape = (long) rows << 32 | w.cols();
+        Int8Activations a = buffers.get(shape);
+        if (a == null) {
+            if (buffers.size() >= BUFFER_SHAPES) {
+                buffers.clear();
+            }
             a = new Int8Activations(rows, w.cols());
-            activations.set(a);
+            buffers.put(shape, a);
         }
         return a;
     }
