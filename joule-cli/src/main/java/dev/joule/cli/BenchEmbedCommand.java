@@ -60,6 +60,12 @@ final class BenchEmbedCommand implements Callable<Integer> {
             description = "Untimed passes over all the sentences per encoder and batch: one, and with --variants or --paired more until this long has passed (default 3).")
     double warmupSeconds;
 
+    @Option(names = "--rounds", paramLabel = "R", defaultValue = "5",
+            description = "With --variants: every encoder is loaded at once and, at each batch size, timed in R interleaved rounds"
+                    + " (round r: batches r, r + R, ...; the encoder going first rotating), so all meet the same phases of a"
+                    + " shared machine; 1 times each encoder's whole pass in turn (default 5).")
+    int rounds;
+
     @Option(names = "--no-onnxruntime", description = "With --variants: time Joule's variants only (fidelity still against Joule f32).")
     boolean noOnnxRuntime;
 
@@ -73,6 +79,9 @@ final class BenchEmbedCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (sentences < 1 || threads < 1 || batches.stream().anyMatch(b -> b < 1)) {
             throw new UsageException("--sentences, --threads and every --batch must be at least 1");
+        }
+        if (rounds < 1) {
+            throw new UsageException("--rounds must be at least 1, got " + rounds);
         }
         if (!(warmupSeconds >= 0)) {
             throw new UsageException("--warmup must be at least 0 seconds, got " + warmupSeconds);
@@ -175,7 +184,7 @@ final class BenchEmbedCommand implements Callable<Integer> {
         }
         BenchEmbedVariants b;
         try (EnergyRun run = EnergyTracker.start("bench-embed", TrackerConfig.defaults())) {
-            b = BenchEmbedVariants.run(run, variants, text, batches, threads, !noOnnxRuntime, warmupSeconds);
+            b = BenchEmbedVariants.run(run, variants, text, batches, threads, !noOnnxRuntime, warmupSeconds, rounds);
         }
         return print(b::printJson, b::printTable);
     }

@@ -62,6 +62,7 @@ final class BenchEmbedPaired {
                     List<String> slice = slice(text, r, rounds);
                     for (int k = 0; k < 2; k++) {
                         int e = (r + k) % 2; // Joule first in even rounds, ONNX Runtime first in odd ones
+                        BenchEmbedVariants.settle();
                         speed[e][r] = slice.size() / seconds(e == 0 ? joule : ort, slice, batch);
                     }
                 }

@@ -25,65 +25,146 @@ import java.util.function.Supplier;
 
 /**
  * {@code bench-embed --variants}: Joule's compressed all-MiniLM-L6-v2 variants, ONNX Runtime's f32 model
- * and its {@code -q} int8 model, one encoder loaded at a time (so memory holds one model), each timed
- * at every batch size. Fidelity (mean and minimum cosine, top-10 retrieval agreement) is measured
- * against Joule's f32 embeddings of the same sentences, taken from the largest batch's pass.
+ * and its {@code -q} int8 model, all loaded at once and timed <em>interleaved</em>: at each batch size
+ * every encoder is warmed up, then the batches of the sentence list are dealt into rounds (round
+ * {@code r} takes batches {@code r, r + R, r + 2R, ...}) and each round runs every encoder on its
+ * batches, the encoder going first rotating from round to round. Each encoder so embeds exactly the
+ * batches a sequential pass would, and every encoder meets the same slow and fast phases of a shared
+ * machine; a sentences/s figure is the sentences over the sum of an encoder's round times. (Until
+ * 2026-11-27 each encoder ran its whole pass alone, one after another, a minute or more apart; on this
+ * machine the ratio of two engines then swung from 0.6 to 1.3 between runs of one command.) Fidelity
+ * (mean and minimum cosine, top-10 retrieval agreement) is measured against Joule's f32 embeddings of
+ * the same sentences, taken from the largest batch's pass.
  */
 final class BenchEmbedVariants {
     static final int TOP_K = 10;
 
-    /** One timed pass. */
-    record Row(String engine, int batch, EmbedThroughput speed, EnergyReport energy, long weightBytes) {}
+    /** Energy of one encoder at one batch size, summed over its rounds' windows. */
+    record Energy(double joules, String sources, boolean estimate) {}
+
+    /** One encoder at one batch size. */
+    record Row(String engine, int batch, EmbedThroughput speed, Energy energy, long weightBytes) {}
 
     private final List<Row> rows = new ArrayList<>();
     private long warmupNanos;
+    private int rounds;
     private final Map<String, EmbeddingFidelity> fidelity = new LinkedHashMap<>();
 
-    /** Runs f32 first (the reference; added when missing), then the other variants, then ONNX Runtime f32 and int8. */
+    /**
+     * Loads f32 (the reference; added when missing), the other variants, then ONNX Runtime f32 and int8,
+     * and times them interleaved in {@code rounds} rounds per batch size (1: each encoder's whole pass in turn).
+     */
     static BenchEmbedVariants run(EnergyRun run, List<String> variantNames, List<String> text, List<Integer> batches,
-                                  int threads, boolean withOnnxRuntime, double warmupSeconds) {
+                                  int threads, boolean withOnnxRuntime, double warmupSeconds, int rounds) {
         BenchEmbedVariants b = new BenchEmbedVariants();
         b.warmupNanos = (long) (warmupSeconds * 1e9);
-        List<EncoderVariant> variants = new ArrayList<>();
-        variants.add(EncoderVariant.parse("f32"));
+        b.rounds = rounds;
+        List<Supplier<SentenceEncoder>> makers = new ArrayList<>();
+        makers.add(() -> MiniLm.joule(EncoderVariant.parse("f32")));
         for (String v : variantNames) {
             EncoderVariant p = EncoderVariant.parse(v);
             if (!p.name().equals("f32")) {
-                variants.add(p);
+                makers.add(() -> MiniLm.joule(p));
             }
         }
-        float[][] reference = null;
-        for (EncoderVariant v : variants) {
-            float[][] e = b.measure(run, () -> MiniLm.joule(v), text, batches);
-            reference = reference == null ? e : reference;
-            b.fidelity.put("joule " + v.name(), EmbeddingFidelity.compare(reference, e, TOP_K));
+        if (withOnnxRuntime) {
+            makers.add(() -> MiniLm.onnxRuntime(threads));
+            makers.add(() -> MiniLm.onnxRuntimeQuantized(threads));
         }
-        for (Supplier<SentenceEncoder> ort : !withOnnxRuntime ? List.<Supplier<SentenceEncoder>>of()
-                : List.<Supplier<SentenceEncoder>>of(() -> MiniLm.onnxRuntime(threads), () -> MiniLm.onnxRuntimeQuantized(threads))) {
-            float[][] e = b.measure(run, ort, text, batches);
-            b.fidelity.put(b.rows.get(b.rows.size() - 1).engine(), EmbeddingFidelity.compare(reference, e, TOP_K));
+        List<SentenceEncoder> encoders = new ArrayList<>();
+        try {
+            for (Supplier<SentenceEncoder> make : makers) {
+                encoders.add(make.get());
+            }
+            float[][][] embeddings = b.measure(run, encoders, text, batches);
+            for (int e = 0; e < encoders.size(); e++) {
+                b.fidelity.put(encoders.get(e).name(), EmbeddingFidelity.compare(embeddings[0], embeddings[e], TOP_K));
+            }
+        } finally {
+            for (SentenceEncoder e : encoders) {
+                e.close();
+            }
         }
         return b;
     }
 
-    private float[][] measure(EnergyRun run, Supplier<SentenceEncoder> make, List<String> text, List<Integer> batches) {
-        List<float[]> last = new ArrayList<>();
+    /** Times every encoder at every batch size; returns each encoder's embeddings from the largest batch's pass. */
+    private float[][][] measure(EnergyRun run, List<SentenceEncoder> encoders, List<String> text, List<Integer> batches) {
         int largest = batches.stream().mapToInt(Integer::intValue).max().orElse(1);
-        try (SentenceEncoder enc = make.get()) {
-            long weights = enc instanceof JouleSentenceEncoder j ? weightBytes(j) : -1;
-            for (int batch : batches) {
+        int n = encoders.size();
+        float[][][] kept = null;
+        long[] weights = encoders.stream().mapToLong(e -> e instanceof JouleSentenceEncoder j ? weightBytes(j) : -1).toArray();
+        for (int batch : batches) {
+            for (SentenceEncoder enc : encoders) {
                 warmUp(enc, text, batch);
-                List<float[]> sink = new ArrayList<>();
-                try (EnergyWindow w = run.window("embed-" + enc.name().replace(' ', '-') + "-batch" + batch)) {
-                    EmbedThroughput t = EmbedBenchmark.measure(enc, text, batch, 0, sink);
-                    rows.add(new Row(enc.name(), batch, t, w.end(), weights));
-                }
-                if (batch == largest && last.isEmpty()) {
-                    last = sink;
+            }
+            float[][][] out = new float[n][text.size()][];
+            double[] wall = new double[n];
+            double[] cpu = new double[n];
+            double[] joules = new double[n];
+            String[] sources = new String[n];
+            boolean[] estimate = new boolean[n];
+            int batchCount = (text.size() + batch - 1) / batch;
+            int r = 0;
+            for (; r < Math.min(rounds, batchCount); r++) {
+                for (int k = 0; k < n; k++) {
+                    int e = (r + k) % n; // the encoder going first rotates
+                    SentenceEncoder enc = encoders.get(e);
+                    settle(); // not timed
+                    try (EnergyWindow w = run.window("embed-" + enc.name().replace(' ', '-') + "-batch" + batch + "-round" + r)) {
+                        EmbedThroughput t = timeRound(enc, text, batch, r, rounds, out[e]);
+                        EnergyReport report = w.end();
+                        wall[e] += t.wallSeconds();
+                        cpu[e] += t.cpuSeconds();
+                        joules[e] += report.totalJoules();
+                        sources[e] = report.totalSources();
+                        estimate[e] |= report.anyEstimate();
+                    }
                 }
             }
+            for (int e = 0; e < n; e++) {
+                EmbedThroughput t = new EmbedThroughput(encoders.get(e).name(), batch, text.size(), wall[e], cpu[e]);
+                rows.add(new Row(t.engine(), batch, t, new Energy(joules[e], sources[e], estimate[e]), weights[e]));
+            }
+            if (batch == largest && kept == null) {
+                kept = out;
+            }
         }
-        return last.toArray(new float[0][]);
+        return kept;
+    }
+
+    /**
+     * The untimed pause before each encoder's round ({@code -Djoule.bench.settleMillis}). ONNX Runtime's
+     * pool threads spin after a run returns (its thread pool spins 2^20 pause loops before blocking): here
+     * they took 20-40 ms of CPU in the 50 ms after a pass, a core of the two that the next encoder's round
+     * then lacked. With no pause, an interleaved ONNX Runtime int8 model lost about a fifth of its speed
+     * when its round followed the f32 model's (median of 8 alternations: 385 against 478 sentences/s alone).
+     */
+    static final long SETTLE_MILLIS = Long.getLong("joule.bench.settleMillis", 100);
+
+    /** Sleeps untimed between two encoders' rounds, so the threads the last one left spinning are parked before the next starts. */
+    static void settle() {
+        try {
+            Thread.sleep(SETTLE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Embeds batches {@code r, r + rounds, ...} of {@code text} with {@code enc} into {@code out}, timed. */
+    static EmbedThroughput timeRound(SentenceEncoder enc, List<String> text, int batch, int r, int rounds, float[][] out) {
+        int sentences = 0;
+        long cpu0 = EmbedBenchmark.processCpuNanos();
+        long t0 = System.nanoTime();
+        for (int from = r * batch; from < text.size(); from += rounds * batch) {
+            List<String> part = text.subList(from, Math.min(text.size(), from + batch));
+            float[][] e = enc.embed(part);
+            System.arraycopy(e, 0, out, from, e.length);
+            sentences += part.size();
+        }
+        double wall = (System.nanoTime() - t0) / 1e9;
+        double cpu = (EmbedBenchmark.processCpuNanos() - cpu0) / 1e9;
+        return new EmbedThroughput(enc.name(), batch, sentences, wall, cpu);
     }
 
     /**
@@ -122,8 +203,9 @@ final class BenchEmbedVariants {
     }
 
     void printTable(PrintWriter out, int sentences, int threads) {
-        out.printf(Locale.ROOT, "all-MiniLM-L6-v2 variants, %d fortunes sentences, %d threads each; fidelity against joule f32"
-                + " (top-%d: retrieval agreement, every sentence a query against the others)%n", sentences, threads, TOP_K);
+        out.printf(Locale.ROOT, "all-MiniLM-L6-v2 variants, %d fortunes sentences, %d threads each, timed interleaved"
+                + " in %d rounds; fidelity against joule f32 (top-%d: retrieval agreement, every sentence a query against the"
+                + " others)%n", sentences, threads, rounds, TOP_K);
         out.printf(Locale.ROOT, "%-30s %5s %11s %9s %10s %9s %9s %9s %7s %10s  %s%n", "engine", "batch", "sentences/s",
                 "CPU ms/s", "x ORT int8", "mJ/sent", "cos mean", "cos min", "top-10", "weights MB", "energy source");
         for (Row r : rows) {
@@ -131,9 +213,9 @@ final class BenchEmbedVariants {
             double cpu = r.speed().cpuSecondsPerSentence();
             out.printf(Locale.ROOT, "%-30s %5d %11.1f %9.2f %10.2f %9.2f %9.5f %9.5f %7.3f %10s  %s%n", r.engine(), r.batch(),
                     r.speed().sentencesPerSecond(), cpu * 1e3, cpu / ortInt8Cpu(r.batch()),
-                    r.energy().totalJoules() / r.speed().sentences() * 1e3, f.meanCosine(), f.minCosine(), f.topKAgreement(),
+                    r.energy().joules() / r.speed().sentences() * 1e3, f.meanCosine(), f.minCosine(), f.topKAgreement(),
                     r.weightBytes() < 0 ? "-" : String.format(Locale.ROOT, "%.1f", r.weightBytes() / 1e6),
-                    r.energy().totalSources() + (r.energy().anyEstimate() ? " (estimate)" : ""));
+                    r.energy().sources() + (r.energy().estimate() ? " (estimate)" : ""));
         }
         out.println("x ORT int8: CPU time per sentence relative to ONNX Runtime's -q int8 model at the same batch"
                 + " (below 1: cheaper); weights MB: the linear layers' stored forms (Joule only)");
@@ -143,7 +225,7 @@ final class BenchEmbedVariants {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode root = mapper.createObjectNode();
         root.put("model", MiniLm.NAME).put("sentences", sentences).put("threads", threads).put("topK", TOP_K)
-                .put("fidelityReference", "joule f32");
+                .put("rounds", rounds).put("fidelityReference", "joule f32");
         ArrayNode arr = root.putArray("runs");
         for (Row r : rows) {
             EmbeddingFidelity f = fidelity.get(r.engine());
@@ -151,8 +233,8 @@ final class BenchEmbedVariants {
                     .put("sentencesPerSecond", r.speed().sentencesPerSecond())
                     .put("cpuSecondsPerSentence", r.speed().cpuSecondsPerSentence())
                     .put("cpuRelativeToOrtInt8", r.speed().cpuSecondsPerSentence() / ortInt8Cpu(r.batch()))
-                    .put("joulesPerSentence", r.energy().totalJoules() / r.speed().sentences())
-                    .put("energySource", r.energy().totalSources()).put("energyEstimate", r.energy().anyEstimate())
+                    .put("joulesPerSentence", r.energy().joules() / r.speed().sentences())
+                    .put("energySource", r.energy().sources()).put("energyEstimate", r.energy().estimate())
                     .put("weightBytes", r.weightBytes()).put("cosineMean", f.meanCosine()).put("cosineMin", f.minCosine())
                     .put("topKAgreement", f.topKAgreement());
         }

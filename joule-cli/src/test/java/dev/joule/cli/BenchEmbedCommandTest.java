@@ -89,6 +89,7 @@ class BenchEmbedCommandTest {
         assertEquals(0, run.exitCode(), run::toString);
         JsonNode runs = new ObjectMapper().readTree(run.out()).get("runs");
         assertEquals(4, runs.size(), runs::toString);
+        assertEquals(5, new ObjectMapper().readTree(run.out()).get("rounds").asInt(), run::toString);
         assertEquals("joule f32", runs.get(0).get("engine").asText());
         assertEquals("joule int8-weight", runs.get(1).get("engine").asText());
         assertEquals("onnxruntime", runs.get(2).get("engine").asText());

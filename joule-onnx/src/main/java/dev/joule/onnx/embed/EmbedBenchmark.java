@@ -31,7 +31,7 @@ public final class EmbedBenchmark {
     }
 
     /** Process CPU time, or -1e9 when the JVM does not report it. */
-    static long processCpuNanos() {
+    public static long processCpuNanos() {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
             return os.getProcessCpuTime();
         }
