@@ -127,6 +127,11 @@ public final class OnnxModel {
         return source;
     }
 
+    /** How many input-shape signatures have their shape-only values kept (the exporter's reshape targets, computed once per shape). */
+    public int keptShapeSignatures() {
+        return executor.keptShapeSignatures();
+    }
+
     /** Wall nanoseconds per op type over all runs so far; empty unless {@code -Djoule.onnx.profile=true}. */
     public Map<String, Long> nanosByOp() {
         return executor.nanosByOp();

@@ -175,7 +175,7 @@ public final class Executor {
         Buffers pool = recycle ? buffers.get() : null;
         try (Buffers.Scope ignored = pool == null ? null : pool.open()) {
             for (int i = 0; i < plan.steps.size(); i++) {
-                if (known == null || !plan.shapeOnly[i]) {
+                if (known == null || !plan.shapeOnly[i] || !ShapeValues.covers(known, plan.steps.get(i).node())) {
                     runStep(plan.steps.get(i), env, constants, learned != null && plan.shapeOnly[i] ? learned : null, pool);
                 }
                 for (String d : plan.dead.get(i)) {
@@ -240,6 +240,11 @@ public final class Executor {
     private static Value lookup(Map<String, Value> env, Map<String, Value> constants, String name) {
         Value v = env.get(name);
         return v != null ? v : constants.get(name);
+    }
+
+    /** How many input-shape signatures have their shape-only values kept ({@link ShapeValues}). */
+    public int keptShapeSignatures() {
+        return shapeValues.size();
     }
 
     /** Nanoseconds spent per op type so far; empty unless -Djoule.onnx.profile=true. */

@@ -16,9 +16,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * with the same input shapes (a sentence of 24 tokens, a batch of 32 × 40), so the executor computes
  * them on the first call with a signature and reuses them on the next.
  *
- * <p>A step is shape-only when it is a {@code Shape}, or a small integer op from {@link #PURE_OPS} all
- * of whose inputs are constants or shape-only values. A signature whose shape-only values turn out
- * larger than {@link #MAX_ELEMENTS} is not kept; at most {@link #MAX_SIGNATURES} are.
+ * <p>A step is shape-only when it is a {@code Shape}, or an op from {@link #PURE_OPS} all of whose
+ * inputs are constants or shape-only values. Values larger than {@link #MAX_ELEMENTS} are not kept (the
+ * step that makes one runs on every call, {@link #covers}); at most {@link #MAX_SIGNATURES} signatures are.
+ * (Until 2026-11-27 one large value kept its whole signature out: MiniLM's position embeddings, a
+ * {@code Gather} from a constant table at shape-derived positions, are {@code [1, T, 384]} floats, so no
+ * signature was ever kept and the ~200 small steps ran on every call.)
  */
 final class ShapeValues {
     /** Ops that are pure functions of their inputs and that the exporter uses on shapes. */
@@ -62,16 +65,37 @@ final class ShapeValues {
         return sb.toString();
     }
 
+    /** How many signatures are kept. */
+    int size() {
+        return bySignature.size();
+    }
+
     /** The shape-only values computed for {@code signature}, or null the first time. */
     Map<String, Value> get(String signature) {
         return bySignature.get(signature);
     }
 
-    /** Keeps {@code values} for {@code signature} unless one is too large or enough signatures are kept. */
+    /** Keeps the values of {@code values} up to {@link #MAX_ELEMENTS} each for {@code signature}, unless enough signatures are kept. */
     void put(String signature, Map<String, Value> values) {
-        if (bySignature.size() >= MAX_SIGNATURES || values.values().stream().anyMatch(v -> v.size() > MAX_ELEMENTS)) {
+        if (bySignature.size() >= MAX_SIGNATURES) {
             return;
         }
-        bySignature.put(signature, Map.copyOf(values));
+        Map<String, Value> small = new java.util.HashMap<>();
+        values.forEach((name, v) -> {
+            if (v.size() <= MAX_ELEMENTS) {
+                small.put(name, v);
+            }
+        });
+        bySignature.put(signature, Map.copyOf(small));
+    }
+
+    /** True when {@code known} holds every named output of {@code step}: the step need not run. */
+    static boolean covers(Map<String, Value> known, Node step) {
+        for (String out : step.outputs()) {
+            if (!out.isEmpty() && !known.containsKey(out)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -1,5 +1,6 @@
 package dev.joule.onnx.embed;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,6 +49,19 @@ class MiniLmEquivalenceTest {
         for (int i = 0; i < a.length; i++) {
             assertEquals(b[i], a[i], 2e-4, "element " + i);
         }
+    }
+
+    /** The second call with a sentence's shape takes the reshape targets from the shape cache: same bits. */
+    @Test
+    void aRepeatedShapeReusesItsShapeValuesWithTheSameResult() {
+        List<String> s = List.of("Shape values are computed once per length.");
+        int before = joule.model().keptShapeSignatures();
+        float[] first = joule.embed(s)[0];
+        int after = joule.model().keptShapeSignatures();
+        assertTrue(after >= 1 && after >= before, "signatures kept: " + before + " then " + after);
+        float[] again = joule.embed(s)[0];
+        assertArrayEquals(first, again);
+        assertEquals(after, joule.model().keptShapeSignatures(), "no new signature for a known length");
     }
 
     @Test
