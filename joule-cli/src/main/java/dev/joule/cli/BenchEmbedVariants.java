@@ -105,14 +105,13 @@ final class BenchEmbedVariants {
             String[] sources = new String[n];
             boolean[] estimate = new boolean[n];
             int batchCount = (text.size() + batch - 1) / batch;
-            int r = 0;
-            for (; r < Math.min(rounds, batchCount); r++) {
+            for (int r = 0; r < Math.min(rounds, batchCount); r++) {
                 for (int k = 0; k < n; k++) {
                     int e = (r + k) % n; // the encoder going first rotates
                     SentenceEncoder enc = encoders.get(e);
                     settle(); // not timed
                     try (EnergyWindow w = run.window("embed-" + enc.name().replace(' ', '-') + "-batch" + batch + "-round" + r)) {
-                        EmbedThroughput t = timeRound(enc, text, batch, r, rounds, out[e]);
+                        EmbedThroughput t = EmbedBenchmark.measureRound(enc, text, batch, r, rounds, out[e]);
                         EnergyReport report = w.end();
                         wall[e] += t.wallSeconds();
                         cpu[e] += t.cpuSeconds();
@@ -149,22 +148,6 @@ final class BenchEmbedVariants {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** Embeds batches {@code r, r + rounds, ...} of {@code text} with {@code enc} into {@code out}, timed. */
-    static EmbedThroughput timeRound(SentenceEncoder enc, List<String> text, int batch, int r, int rounds, float[][] out) {
-        int sentences = 0;
-        long cpu0 = EmbedBenchmark.processCpuNanos();
-        long t0 = System.nanoTime();
-        for (int from = r * batch; from < text.size(); from += rounds * batch) {
-            List<String> part = text.subList(from, Math.min(text.size(), from + batch));
-            float[][] e = enc.embed(part);
-            System.arraycopy(e, 0, out, from, e.length);
-            sentences += part.size();
-        }
-        double wall = (System.nanoTime() - t0) / 1e9;
-        double cpu = (EmbedBenchmark.processCpuNanos() - cpu0) / 1e9;
-        return new EmbedThroughput(enc.name(), batch, sentences, wall, cpu);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.joule.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import dev.joule.onnx.embed.EmbedBenchmark;
 import dev.joule.onnx.embed.EmbedThroughput;
 import dev.joule.onnx.embed.SentenceEncoder;
 import java.util.ArrayList;
@@ -45,7 +46,7 @@ class BenchEmbedRoundsTest {
             float[][] out = new float[text.size()][];
             int sentences = 0;
             for (int r = 0; r < rounds; r++) {
-                EmbedThroughput t = BenchEmbedVariants.timeRound(enc, text, 3, r, rounds, out);
+                EmbedThroughput t = EmbedBenchmark.measureRound(enc, text, 3, r, rounds, out);
                 sentences += t.sentences();
             }
             assertEquals(text.size(), sentences, "rounds " + rounds);
