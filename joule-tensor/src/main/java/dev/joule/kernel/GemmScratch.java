@@ -5,7 +5,7 @@ package dev.joule.kernel;
  * path allocates nothing once warm. Packed A starts at the largest block of a blocked gemm
  * ({@link VectorGemm#MC} × {@link VectorGemm#KC}) and grows for the deeper slices of few-row
  * products ({@link VectorGemm#depthSlice}); packed B and the gemv vectors grow to the largest
- * problem seen; the tile fits the widest panel (2 × 16 lanes).
+ * problem seen; the tiles fit the widest panel (2 × 16 lanes).
  */
 final class GemmScratch {
     private static final int MAX_NR = 32;
@@ -15,6 +15,8 @@ final class GemmScratch {
     float[] packedA = new float[VectorGemm.MC * VectorGemm.KC];
     private float[] packedB = new float[VectorGemm.KC * 64];
     final float[] tile = new float[VectorGemm.MR * MAX_NR];
+    /** The twelve-row kernels' tile, where C is accumulated into rather than stored. */
+    final float[] tallTile = new float[VectorGemm.TALL * MAX_NR];
     private float[] x = new float[256];
     private float[] y = new float[256];
 

@@ -20,7 +20,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The species comes from {@link #species()} (see {@link VectorPrimitives}).
  */
-abstract class VectorGemm extends VectorMicroKernel {
+abstract class VectorGemm extends VectorTallKernel {
     /** Depth of a k slice; a B panel slice (KC × 2 vectors) should sit in L1. Tunable for other CPUs. */
     static final int KC = Math.max(1, Integer.getInteger("joule.gemm.kc", 256));
     /**
@@ -287,7 +287,20 @@ abstract class VectorGemm extends VectorMicroKernel {
         for (int jr = 0; jr < nc; jr += nr) {
             int cols = Math.min(nr, nc - jr);
             int bBase = pbOff + (jc + jr) / nr * k * nr + pc * nr;
-            for (int ir = 0; ir < mc; ir += MR) {
+            int ir = 0;
+            if (tallKernels() && cols == nr) {
+                for (; ir + TALL <= mc; ir += TALL) {
+                    int aIdx = aOff + (i0 + ir) * rowStep + pc * depthStep;
+                    int cIdx = cOff + ir * ldc + jr;
+                    if (mode == STORE) {
+                        microKernelDirect12(a, aIdx, rowStep, depthStep, pb, bBase, kc, c, cIdx, ldc);
+                    } else {
+                        microKernelDirect12(a, aIdx, rowStep, depthStep, pb, bBase, kc, s.tallTile, 0, nr);
+                        accumulate(s.tallTile, c, cIdx, ldc, mode, beta);
+                    }
+                }
+            }
+            for (; ir < mc; ir += MR) {
                 int rows = Math.min(MR, mc - ir);
                 int cIdx = cOff + ir * ldc + jr;
                 int aIdx = aOff + (i0 + ir) * rowStep + pc * depthStep;
@@ -324,7 +337,20 @@ abstract class VectorGemm extends VectorMicroKernel {
         for (int jr = 0; jr < nc; jr += nr) {
             int cols = Math.min(nr, nc - jr);
             int bBase = pbOff + (jc + jr) / nr * k * nr + pc * nr;
-            for (int ir = 0; ir < mc; ir += MR) {
+            int ir = 0;
+            if (tallKernels() && cols == nr) {
+                for (; ir + TALL <= mc; ir += TALL) {
+                    int upper = (ir / MR) * kc * MR;
+                    int cIdx = cOff + ir * ldc + jr;
+                    if (mode == STORE) {
+                        microKernel12(s.packedA, upper, upper + kc * MR, pb, bBase, kc, c, cIdx, ldc);
+                    } else {
+                        microKernel12(s.packedA, upper, upper + kc * MR, pb, bBase, kc, s.tallTile, 0, nr);
+                        accumulate(s.tallTile, c, cIdx, ldc, mode, beta);
+                    }
+                }
+            }
+            for (; ir < mc; ir += MR) {
                 int rows = Math.min(MR, mc - ir);
                 int aBase = (ir / MR) * kc * MR;
                 int cIdx = cOff + ir * ldc + jr;
