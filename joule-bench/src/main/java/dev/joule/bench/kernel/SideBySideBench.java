@@ -15,7 +15,7 @@ import java.util.List;
  *
  * <pre>
  *   SideBySideBench OLD_TENSOR_JAR NEW_TENSOR_JAR HARNESS_CLASSPATH THREADS PAIRS CASE...
- *   CASE: gemm:M:K:N or shrunk
+ *   CASE: gemm:M:K:N, minilm:M (MiniLM's 36 matrices, see SmallRowsGemmBench#minilmRate) or shrunk
  * </pre>
  * HARNESS_CLASSPATH: this module's classes and SLF4J (path-separated). Prints each case's per-pair
  * figures and the medians.
@@ -53,6 +53,7 @@ public final class SideBySideBench {
         return new Method[] {
             bench.getMethod("gemmRate", int.class, int.class, int.class, int.class, int.class),
             bench.getMethod("shrunkRate", int.class, int.class),
+            bench.getMethod("minilmRate", int.class, int.class, int.class),
         };
     }
 
@@ -60,6 +61,9 @@ public final class SideBySideBench {
         String[] p = spec.split(":");
         if (p[0].equals("shrunk")) {
             return (double) m[1].invoke(null, threads, warmupMillis);
+        }
+        if (p[0].equals("minilm")) {
+            return (double) m[2].invoke(null, threads, Integer.parseInt(p[1]), warmupMillis);
         }
         return (double) m[0].invoke(null, threads, Integer.parseInt(p[1]), Integer.parseInt(p[2]),
                 Integer.parseInt(p[3]), warmupMillis);

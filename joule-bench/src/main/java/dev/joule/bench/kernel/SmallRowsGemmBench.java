@@ -18,6 +18,8 @@ import java.util.Random;
  * <pre>
  *   gemm THREADS [M,...]   x [M, 384] · W [384, 1536] pre-packed (PackedMatrix), and x [M, 1536] · W [1536, 384];
  *                          run once with -Djoule.gemm.edgeKernels=false and once without to compare
+ *   minilm THREADS [M,...] x [M, 384] through MiniLM's 36 weight matrices in turn (42 MB, streamed from
+ *                          memory as at batch 1); run with -Djoule.gemm.tallKernel=false and without to compare
  *   shrunk THREADS         x [4096, 128] through W [256, 128] pruned to 192 rows × 64 columns: the form
  *                          now, the previous algorithm (index gather, fill, index scatter, one small
  *                          product) and the dense [256, 128] product, alternating in one process
@@ -33,12 +35,19 @@ public final class SmallRowsGemmBench {
     public static void main(String[] args) {
         Parallel.setThreads(Integer.parseInt(args[1]));
         System.out.println("kernels " + Kernels.get().name() + ", threads " + Parallel.threads()
-                + ", edgeKernels " + System.getProperty("joule.gemm.edgeKernels", "true"));
+                + ", edgeKernels " + System.getProperty("joule.gemm.edgeKernels", "true")
+                + ", tallKernel " + System.getProperty("joule.gemm.tallKernel", "true"));
         if (args[0].equals("gemm")) {
             int[] ms = args.length > 2 ? Arrays.stream(args[2].split(",")).mapToInt(Integer::parseInt).toArray()
                     : new int[] {1, 8, 20, 32};
             gemm(384, 1536, ms);
             gemm(1536, 384, ms);
+        } else if (args[0].equals("minilm")) {
+            int[] ms = args.length > 2 ? Arrays.stream(args[2].split(",")).mapToInt(Integer::parseInt).toArray()
+                    : new int[] {12, 24, 28, 40};
+            for (int m : ms) {
+                System.out.printf("minilm 36 matrices m=%d: %.1f GMAC/s%n", m, minilmRate(Parallel.threads(), m, 2000));
+            }
         } else {
             shrunk();
         }
@@ -58,6 +67,34 @@ public final class SmallRowsGemmBench {
         Runnable call = () -> packed.multiply(m, x, 0, k, 0f, c, 0, n);
         time(call, warmupMillis * 1_000_000L);
         return (double) m * k * n / median(call);
+    }
+
+    /**
+     * Median GMAC/s of {@code m} rows through MiniLM's 36 linear layers in turn (six layers of Q, K, V,
+     * output [384 → 384], FFN up [384 → 1536] and down [1536 → 384]), each weight matrix pre-packed: 42 MB
+     * of weights, more than this machine's 32 MiB L3, so each call streams them as a batch-1 sentence does.
+     */
+    public static double minilmRate(int threads, int m, int warmupMillis) {
+        Parallel.setThreads(threads);
+        Random r = new Random(3);
+        int[][] shapes = {{384, 384}, {384, 384}, {384, 384}, {384, 384}, {384, 1536}, {1536, 384}};
+        List<PackedMatrix> layers = new ArrayList<>();
+        long macs = 0;
+        for (int layer = 0; layer < 6; layer++) {
+            for (int[] kn : shapes) {
+                layers.add(PackedMatrix.pack(false, random(r, kn[0] * kn[1]), 0, kn[1], kn[0], kn[1]));
+                macs += (long) m * kn[0] * kn[1];
+            }
+        }
+        float[] x = random(r, m * 1536);
+        float[] c = new float[m * 1536];
+        Runnable call = () -> {
+            for (PackedMatrix w : layers) {
+                w.multiply(m, x, 0, w.depth(), 0f, c, 0, w.width());
+            }
+        };
+        time(call, warmupMillis * 1_000_000L);
+        return macs / median(call);
     }
 
     /** Median GMAC/s (small MACs) of ShrunkWeights at the {@code shrunk} shape, as {@link #gemmRate}. */
