@@ -6,6 +6,8 @@ import dev.joule.kernel.PackedMatrix;
 import dev.joule.kernel.forms.DenseWeights;
 import dev.joule.kernel.forms.LinearWeights;
 import dev.joule.kernel.forms.ShrunkWeights;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -20,6 +22,8 @@ import java.util.Random;
  *                          run once with -Djoule.gemm.edgeKernels=false and once without to compare
  *   minilm THREADS [M,...] x [M, 384] through MiniLM's 36 weight matrices in turn (42 MB, streamed from
  *                          memory as at batch 1); run with -Djoule.gemm.tallKernel=false and without to compare
+ *   peak THREADS           the FMA ceiling: twelve independent chains of vector FMAs per thread, no memory
+ *                          traffic (the most any f32 product can reach on this CPU)
  *   shrunk THREADS         x [4096, 128] through W [256, 128] pruned to 192 rows × 64 columns: the form
  *                          now, the previous algorithm (index gather, fill, index scatter, one small
  *                          product) and the dense [256, 128] product, alternating in one process
@@ -42,6 +46,10 @@ public final class SmallRowsGemmBench {
                     : new int[] {1, 8, 20, 32};
             gemm(384, 1536, ms);
             gemm(1536, 384, ms);
+        } else if (args[0].equals("peak")) {
+            for (int pass = 0; pass < 3; pass++) {
+                System.out.printf("peak FMA, %d threads: %.1f GMAC/s%n", Parallel.threads(), peakRate(Parallel.threads()));
+            }
         } else if (args[0].equals("minilm")) {
             int[] ms = args.length > 2 ? Arrays.stream(args[2].split(",")).mapToInt(Integer::parseInt).toArray()
                     : new int[] {12, 24, 28, 40};
@@ -95,6 +103,67 @@ public final class SmallRowsGemmBench {
         };
         time(call, warmupMillis * 1_000_000L);
         return macs / median(call);
+    }
+
+    /** The widest vectors this CPU has, as a constant (the Vector API compiles to vector code only for constant species). */
+    private static final VectorSpecies<Float> PEAK_SPECIES = FloatVector.SPECIES_PREFERRED;
+
+    /** GMAC/s of {@code threads} threads each running {@link #fmaChains} (a third of a second at 56 GMAC/s). */
+    static double peakRate(int threads) {
+        long steps = 100_000_000;
+        for (int i = 0; i < 3; i++) {
+            fmaChains(steps / 20); // compiled before the timed calls
+        }
+        float[] sink = new float[threads];
+        Thread[] pool = new Thread[threads];
+        long start = System.nanoTime();
+        for (int t = 0; t < threads; t++) {
+            int id = t;
+            pool[t] = new Thread(() -> sink[id] = fmaChains(steps));
+            pool[t].start();
+        }
+        for (Thread t : pool) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Double.NaN;
+            }
+        }
+        long nanos = System.nanoTime() - start;
+        if (Float.isNaN(sink[0])) {
+            System.out.println("(sink " + sink[0] + ")");
+        }
+        return (double) threads * steps * 12 * PEAK_SPECIES.length() / nanos;
+    }
+
+    /**
+     * Twelve independent FMA chains (more than FMA latency × issue width on current x86 cores), so the
+     * loop is bound by FMA throughput alone; returns a sum so the work cannot be dropped.
+     */
+    private static float fmaChains(long steps) {
+        VectorSpecies<Float> sp = PEAK_SPECIES;
+        FloatVector m = FloatVector.broadcast(sp, 0.999999f);
+        FloatVector d = FloatVector.broadcast(sp, 1e-7f);
+        FloatVector a0 = FloatVector.broadcast(sp, 1f), a1 = a0.add(1), a2 = a0.add(2), a3 = a0.add(3);
+        FloatVector a4 = a0.add(4), a5 = a0.add(5), a6 = a0.add(6), a7 = a0.add(7);
+        FloatVector a8 = a0.add(8), a9 = a0.add(9), a10 = a0.add(10), a11 = a0.add(11);
+        for (long i = 0; i < steps; i++) {
+            a0 = a0.fma(m, d);
+            a1 = a1.fma(m, d);
+            a2 = a2.fma(m, d);
+            a3 = a3.fma(m, d);
+            a4 = a4.fma(m, d);
+            a5 = a5.fma(m, d);
+            a6 = a6.fma(m, d);
+            a7 = a7.fma(m, d);
+            a8 = a8.fma(m, d);
+            a9 = a9.fma(m, d);
+            a10 = a10.fma(m, d);
+            a11 = a11.fma(m, d);
+        }
+        return a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).add(a8).add(a9).add(a10).add(a11)
+                .reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
     }
 
     /** Median GMAC/s (small MACs) of ShrunkWeights at the {@code shrunk} shape, as {@link #gemmRate}. */
