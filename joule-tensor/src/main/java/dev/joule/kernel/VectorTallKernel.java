@@ -8,13 +8,15 @@ import jdk.incubator.vector.VectorSpecies;
  * registers (AVX-512). At the 10-40 rows of a sentence at batch 1 every weight meets only a handful of
  * rows and the product streams the weights from L3 or memory; the six-row kernel pulls each B panel in
  * at the pace of 12 multiply-adds per two B vectors, this one at 24, so the same bandwidth feeds twice
- * the arithmetic (MiniLM's 36 matrices at 28 rows: 0.93x the time, see docs/onnx.md).
+ * the arithmetic (MiniLM f32 at batch 1: 0.96x the time, see docs/onnx.md).
  *
  * <p>They read two consecutive six-row panels of packed A (or twelve rows of A in place), so packing
  * is unchanged, and each output keeps the six-row kernel's arithmetic exactly: one fused multiply-add
  * per depth step into a zeroed accumulator, in order; {@link #accumulate} then applies the same
  * write-back ({@code C = C · scale + acc}) where C is not simply stored. Results are bit-identical
- * to two six-row calls.
+ * to two six-row calls. There are two kernels, as for six rows: one kernel taking the packed layout as
+ * strides (row step 1, depth step 6) ran at 0.83-0.92x the speed on packed A (batch-32 shapes, side by
+ * side with these).
  *
  * <p>The kernels only store: with the write-back modes inside, the method grew past what C1 can
  * compile ("out of virtual registers"), and the tiered policy then left it in a C1 tier with boxed
