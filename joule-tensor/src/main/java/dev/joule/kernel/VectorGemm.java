@@ -5,7 +5,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The Vector API f32 gemm: operands packed into contiguous panels ({@link GemmPacking}), a
- * register-blocked micro-kernel of {@value #MR} rows × two vectors (a partial last row panel takes the
+ * register-blocked micro-kernel of {@value #MR} rows × two vectors (pairs of row panels take the
+ * twelve-row kernels of {@link VectorTallKernel} with 512-bit vectors; a partial last row panel takes the
  * 5- to 1-row kernels of {@link VectorEdgeKernel}), cache blocking over k, and the
  * output split across {@link Parallel}'s threads. Tiny problems take the scalar loops and
  * matrix-vector shapes ({@code m == 1} or {@code n == 1}) take {@link VectorGemv}.
