@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -18,12 +17,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class TallKernelTest {
     private static final float SENTINEL = -555f;
 
-    static Stream<VectorKernels> widths() {
-        return KernelWidths.all().stream();
-    }
-
     @ParameterizedTest
-    @MethodSource("widths")
+    @MethodSource("dev.joule.kernel.KernelWidths#all")
     void packedTwelveRowsEqualTwoSixRowCalls(VectorKernels kernels) {
         SplittableRandom rnd = new SplittableRandom(12);
         int nr = 2 * kernels.species().length();
@@ -50,7 +45,7 @@ class TallKernelTest {
     }
 
     @ParameterizedTest
-    @MethodSource("widths")
+    @MethodSource("dev.joule.kernel.KernelWidths#all")
     void inPlaceTwelveRowsEqualTwoSixRowCalls(VectorKernels kernels) {
         SplittableRandom rnd = new SplittableRandom(13);
         int nr = 2 * kernels.species().length();
@@ -101,7 +96,7 @@ class TallKernelTest {
     }
 
     @ParameterizedTest
-    @MethodSource("widths")
+    @MethodSource("dev.joule.kernel.KernelWidths#all")
     void gemmWithTwelveRowBlocksEqualsTheSameRowsSixAtATime(VectorKernels kernels) {
         // 24 rows run as two twelve-row blocks at 512 bits; rows 0-5, 6-11, ... as separate six-row
         // gemms are the six-row kernel's result.
