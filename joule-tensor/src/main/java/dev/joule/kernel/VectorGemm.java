@@ -165,7 +165,7 @@ abstract class VectorGemm extends VectorTallKernel {
         int nr = 2 * species().length();
         int kcMax = depthSlice(m);
         if ((long) m * n * k < 2 * PARALLEL_MACS || Parallel.insideParallelSection()) {
-            blocked(kcMax, false, m, n, k, a, aOff, lda, pb, 0, beta, c, cOff, ldc);
+            prepackedBand(kcMax, m, n, k, a, aOff, lda, pb, 0, beta, c, cOff, ldc);
             GemmEpilogue.whole(epilogue, c, cOff, ldc, m, n);
         } else if (m >= n) {
             int units = (m + MR - 1) / MR;
@@ -183,12 +183,38 @@ abstract class VectorGemm extends VectorTallKernel {
             Parallel.parallelForBalanced(units, Parallel.balancedChunks(units, grain), (u0, u1) -> {
                 int j0 = u0 * nr;
                 int cols = Math.min(u1 * nr, n) - j0;
-                blocked(kcMax, false, m, cols, k, a, aOff, lda, pb, u0 * k * nr, beta, c, cOff + j0, ldc);
+                prepackedBand(kcMax, m, cols, k, a, aOff, lda, pb, u0 * k * nr, beta, c, cOff + j0, ldc);
                 if (epilogue != null) {
                     epilogue.apply(c, cOff + j0, ldc, m, j0, cols);
                 }
             });
         }
+    }
+
+    /** {@code -Djoule.gemm.native=false} keeps few-row products on the Java kernels ({@link NativeGemm}). */
+    private static final boolean NATIVE_FEW_ROWS = Boolean.parseBoolean(System.getProperty("joule.gemm.native", "true"));
+
+    /**
+     * Columns {@code [0, n)} of a product with pre-packed B ({@code pb} from panel offset {@code pbOff}):
+     * the full panels of a few-row product through {@link NativeGemm} when it is in use (it prefetches
+     * the weight stream, which Java cannot; same results, bit for bit), the rest through {@link #blocked}.
+     */
+    private void prepackedBand(int kcMax, int m, int n, int k, float[] a, int aOff, int lda, float[] pb, int pbOff,
+                               float beta, float[] c, int cOff, int ldc) {
+        int nr = 2 * species().length();
+        int full = n / nr;
+        // One k slice (k <= kcMax) and C overwritten: the native kernel's one FMA chain per output is then
+        // exactly what blocked computes.
+        boolean fewRows = m <= SMALL_ROWS && k <= kcMax && beta == 0f && nr == NativeGemm.PANEL;
+        if (fewRows && full > 0 && NATIVE_FEW_ROWS && NativeGemm.available()
+                && NativeGemm.multiply(m, k, a, aOff, lda, pb, pbOff, full, c, cOff, ldc)) {
+            if (full * nr < n) {
+                blocked(kcMax, false, m, n - full * nr, k, a, aOff, lda, pb, pbOff + full * k * nr, beta,
+                        c, cOff + full * nr, ldc);
+            }
+            return;
+        }
+        blocked(kcMax, false, m, n, k, a, aOff, lda, pb, pbOff, beta, c, cOff, ldc);
     }
 
     private static int packedBLength(int k, int cols, int nr) {

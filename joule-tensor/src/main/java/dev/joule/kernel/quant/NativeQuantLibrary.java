@@ -3,12 +3,9 @@ package dev.joule.kernel.quant;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import dev.joule.kernel.CpuFlags;
+import dev.joule.kernel.NativeResource;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -60,7 +57,7 @@ final class NativeQuantLibrary {
         if (!os.contains("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
             return Optional.of("no native int8 kernel for " + os + "/" + arch + " (only linux-x86_64 is built)");
         }
-        Optional<String> cpu = CpuFlags.missing("avx512f", "avx512bw", "avx512_vnni");
+        Optional<String> cpu = CpuFlags.missing("the native int8 kernel", "avx512f", "avx512bw", "avx512_vnni");
         if (cpu.isPresent()) {
             return cpu;
         }
@@ -68,7 +65,7 @@ final class NativeQuantLibrary {
             return Optional.of("libjoulequant.so is not in this build (built only where gcc exists, Maven profile 'native')");
         }
         try {
-            Path file = extract();
+            Path file = NativeResource.extract(NativeQuantLibrary.class, RESOURCE, "libjoulequant");
             Native.register(NativeQuantLibrary.class, NativeLibrary.getInstance(file.toString()));
             int abi = jq_abi_version();
             if (abi != ABI_VERSION) {
@@ -81,17 +78,5 @@ final class NativeQuantLibrary {
         } catch (Throwable e) { // UnsatisfiedLinkError, NoClassDefFoundError (no JNA), I/O
             return Optional.of("libjoulequant.so did not load: " + e);
         }
-    }
-
-    private static Path extract() throws IOException {
-        Path file = Files.createTempFile("libjoulequant", ".so");
-        file.toFile().deleteOnExit();
-        try (InputStream in = NativeQuantLibrary.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new UncheckedIOException(new IOException(RESOURCE + " vanished from the classpath"));
-            }
-            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-        }
-        return file;
     }
 }

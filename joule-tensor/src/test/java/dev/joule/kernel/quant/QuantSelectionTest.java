@@ -1,5 +1,7 @@
 package dev.joule.kernel.quant;
 
+import dev.joule.kernel.CpuFlags;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;

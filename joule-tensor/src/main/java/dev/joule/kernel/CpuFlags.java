@@ -1,4 +1,4 @@
-package dev.joule.kernel.quant;
+package dev.joule.kernel;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,11 +9,14 @@ import java.util.Optional;
 import java.util.Set;
 
 /** The CPU feature flags Linux reports in {@code /proc/cpuinfo}, read before any native code is loaded. */
-final class CpuFlags {
+public final class CpuFlags {
     private CpuFlags() {}
 
-    /** Empty when every flag is present; otherwise which are missing (or why they could not be read). */
-    static Optional<String> missing(String... required) {
+    /**
+     * Empty when every flag is present; otherwise which are missing (or why they could not be read),
+     * naming {@code purpose} ("the native int8 kernel").
+     */
+    public static Optional<String> missing(String purpose, String... required) {
         Set<String> flags;
         try {
             flags = parse(Files.readString(Path.of("/proc/cpuinfo")));
@@ -27,11 +30,11 @@ final class CpuFlags {
             }
         }
         return absent.length() == 0 ? Optional.empty()
-                : Optional.of("the CPU lacks " + absent + " (needed by the native int8 kernel)");
+                : Optional.of("the CPU lacks " + absent + " (needed by " + purpose + ")");
     }
 
     /** The flags of the first processor entry. */
-    static Set<String> parse(String cpuinfo) {
+    public static Set<String> parse(String cpuinfo) {
         for (String line : cpuinfo.split("\n")) {
             if (line.startsWith("flags")) {
                 int colon = line.indexOf(':');
