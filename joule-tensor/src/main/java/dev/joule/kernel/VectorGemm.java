@@ -268,6 +268,11 @@ abstract class VectorGemm extends VectorTallKernel {
         GemmScratch s = GemmScratch.get();
         s.fitPackedA((Math.min(m, MC) + MR - 1) / MR * MR * Math.min(kcMax, k));
         boolean direct = directA(n);
+        // The twelve-row kernels only for bands of few rows, where they were measured to help (the weight
+        // stream of a batch-1 sentence). On MiniLM at batch 32 (bands of hundreds of rows) they made about
+        // half of the JVMs 2-2.5x slower for good (same inlining, so presumably C2's register allocation
+        // of the 24 accumulators); the six-row kernels were fast in every JVM. Same results either way.
+        boolean tall = tallKernels() && m <= SMALL_ROWS;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += kcMax) {
@@ -276,11 +281,11 @@ abstract class VectorGemm extends VectorTallKernel {
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
                     if (direct) {
-                        macroKernelDirect(s, transA, a, aOff, lda, ic, pb, pbOff, jc, pc, k, mc, nc, kc,
+                        macroKernelDirect(s, tall, transA, a, aOff, lda, ic, pb, pbOff, jc, pc, k, mc, nc, kc,
                                 c, cOff + ic * ldc + jc, ldc, mode, beta);
                     } else {
                         GemmPacking.packA(transA, a, aOff, lda, ic, pc, mc, kc, MR, s.packedA);
-                        macroKernel(s, pb, pbOff, jc, pc, k, mc, nc, kc, c, cOff + ic * ldc + jc, ldc, mode, beta);
+                        macroKernel(s, tall, pb, pbOff, jc, pc, k, mc, nc, kc, c, cOff + ic * ldc + jc, ldc, mode, beta);
                     }
                 }
             }
@@ -300,7 +305,7 @@ abstract class VectorGemm extends VectorTallKernel {
      * {@link #microKernelDirect}; a last panel of fewer rows is packed (zero-padded) once and takes the
      * packed kernel. Edge columns go through the scratch tile as in {@link #macroKernel}.
      */
-    private void macroKernelDirect(GemmScratch s, boolean transA, float[] a, int aOff, int lda, int i0,
+    private void macroKernelDirect(GemmScratch s, boolean tall, boolean transA, float[] a, int aOff, int lda, int i0,
                                    float[] pb, int pbOff, int jc, int pc, int k, int mc, int nc, int kc,
                                    float[] c, int cOff, int ldc, int mode, float beta) {
         int nr = 2 * species().length();
@@ -315,7 +320,7 @@ abstract class VectorGemm extends VectorTallKernel {
             int cols = Math.min(nr, nc - jr);
             int bBase = pbOff + (jc + jr) / nr * k * nr + pc * nr;
             int ir = 0;
-            if (tallKernels() && cols == nr) {
+            if (tall && cols == nr) {
                 for (; ir + TALL <= mc; ir += TALL) {
                     int aIdx = aOff + (i0 + ir) * rowStep + pc * depthStep;
                     int cIdx = cOff + ir * ldc + jr;
@@ -358,14 +363,14 @@ abstract class VectorGemm extends VectorTallKernel {
     }
 
     /** Every A panel against every B panel of the block; edge tiles go through a scratch tile. */
-    private void macroKernel(GemmScratch s, float[] pb, int pbOff, int jc, int pc, int k, int mc, int nc, int kc,
+    private void macroKernel(GemmScratch s, boolean tall, float[] pb, int pbOff, int jc, int pc, int k, int mc, int nc, int kc,
                              float[] c, int cOff, int ldc, int mode, float beta) {
         int nr = 2 * species().length();
         for (int jr = 0; jr < nc; jr += nr) {
             int cols = Math.min(nr, nc - jr);
             int bBase = pbOff + (jc + jr) / nr * k * nr + pc * nr;
             int ir = 0;
-            if (tallKernels() && cols == nr) {
+            if (tall && cols == nr) {
                 for (; ir + TALL <= mc; ir += TALL) {
                     int upper = (ir / MR) * kc * MR;
                     int cIdx = cOff + ir * ldc + jr;

@@ -21,6 +21,10 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>The kernels only store: with the write-back modes inside, the method grew past what C1 can
  * compile ("out of virtual registers"), and the tiered policy then left it in a C1 tier with boxed
  * vectors, 10x slower. {@code -Djoule.gemm.tallKernel=false} turns them off.
+ *
+ * <p>{@link VectorGemm} uses them only for bands of at most {@link VectorGemm#SMALL_ROWS} rows: on the
+ * hundreds of rows of MiniLM at batch 32 about half of all JVMs ran them 2-2.5x slower for their whole
+ * life (the inlining was the same in slow and fast JVMs), while the six-row kernels never did.
  */
 abstract class VectorTallKernel extends VectorMicroKernel {
     /** Rows of C per call: two six-row panels. */

@@ -21,7 +21,8 @@ import java.util.Random;
  *   gemm THREADS [M,...]   x [M, 384] · W [384, 1536] pre-packed (PackedMatrix), and x [M, 1536] · W [1536, 384];
  *                          run once with -Djoule.gemm.edgeKernels=false and once without to compare
  *   minilm THREADS [M,...] x [M, 384] through MiniLM's 36 weight matrices in turn (42 MB, streamed from
- *                          memory as at batch 1); run with -Djoule.gemm.tallKernel=false and without to compare
+ *                          memory as at batch 1); run with -Djoule.gemm.native=false (Java kernels) or
+ *                          -Djoule.gemm.tallKernel=false and without to compare
  *   peak THREADS           the FMA ceiling: twelve independent chains of vector FMAs per thread, no memory
  *                          traffic (the most any f32 product can reach on this CPU)
  *   shrunk THREADS         x [4096, 128] through W [256, 128] pruned to 192 rows × 64 columns: the form
