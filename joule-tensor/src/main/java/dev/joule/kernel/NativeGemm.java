@@ -1,7 +1,6 @@
 package dev.joule.kernel;
 
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Random;
 import org.slf4j.Logger;
@@ -91,17 +90,9 @@ final class NativeGemm {
 
     /** Empty when the library is loaded and usable; otherwise why not (one line for the log). */
     private static Optional<String> load() {
-        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-        String arch = System.getProperty("os.arch", "");
-        if (!os.contains("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
-            return Optional.of("no native f32 kernel for " + os + "/" + arch + " (only linux-x86_64 is built)");
-        }
-        Optional<String> cpu = CpuFlags.missing("the native f32 kernel", "avx512f");
-        if (cpu.isPresent()) {
-            return cpu;
-        }
-        if (NativeGemm.class.getResource(RESOURCE) == null) {
-            return Optional.of("libjoulegemm.so is not in this build (built only where gcc exists, Maven profile 'native')");
+        Optional<String> unusable = NativeResource.unusable(NativeGemm.class, RESOURCE, "the native f32 kernel", "avx512f");
+        if (unusable.isPresent()) {
+            return unusable;
         }
         try {
             Path file = NativeResource.extract(NativeGemm.class, RESOURCE, "libjoulegemm");

@@ -3,10 +3,8 @@ package dev.joule.kernel.quant;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
-import dev.joule.kernel.CpuFlags;
 import dev.joule.kernel.NativeResource;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -52,17 +50,10 @@ final class NativeQuantLibrary {
 
     /** Empty when usable; otherwise the reason it is not (one line for the log). */
     static Optional<String> load() {
-        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-        String arch = System.getProperty("os.arch", "");
-        if (!os.contains("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
-            return Optional.of("no native int8 kernel for " + os + "/" + arch + " (only linux-x86_64 is built)");
-        }
-        Optional<String> cpu = CpuFlags.missing("the native int8 kernel", "avx512f", "avx512bw", "avx512_vnni");
-        if (cpu.isPresent()) {
-            return cpu;
-        }
-        if (NativeQuantLibrary.class.getResource(RESOURCE) == null) {
-            return Optional.of("libjoulequant.so is not in this build (built only where gcc exists, Maven profile 'native')");
+        Optional<String> unusable = NativeResource.unusable(NativeQuantLibrary.class, RESOURCE, "the native int8 kernel",
+                "avx512f", "avx512bw", "avx512_vnni");
+        if (unusable.isPresent()) {
+            return unusable;
         }
         try {
             Path file = NativeResource.extract(NativeQuantLibrary.class, RESOURCE, "libjoulequant");
