@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code libjoulegemm.so} (joule-tensor/src/main/c/joulegemm.c): the f32 product of a few rows of
  * activations with pre-packed weights, with software prefetch of the weight stream (ADR 0004). Used
- * by {@link VectorGemm#gemmPrepacked} for products of at most {@link VectorGemm#SMALL_ROWS} rows (a
+ * by {@link VectorPrepackedGemm#gemmPrepacked} for products of at most {@link VectorGemm#SMALL_ROWS} rows (a
  * sentence at batch 1), where every weight comes from memory and the Java kernels wait on it.
  *
  * <p>Same results as the Java kernels, bit for bit: each output is one chain of FMAs over the whole
@@ -22,7 +22,7 @@ final class NativeGemm {
     /** Must equal {@code JG_ABI_VERSION} in the C file. */
     static final int ABI_VERSION = 1;
     static final String RESOURCE = "/native/linux-x86_64/libjoulegemm.so";
-    /** Columns per packed panel: the layout of {@link VectorGemm#packWeights} with 512-bit vectors. */
+    /** Columns per packed panel: the layout of {@link VectorPrepackedGemm#packWeights} with 512-bit vectors. */
     static final int PANEL = 32;
 
     private static final boolean AVAILABLE = decide();

@@ -19,7 +19,7 @@ public final class PackedMatrix {
     private final int ldb;
     private final int k;
     private final int n;
-    /** Panels for {@link VectorGemm#gemmPrepacked}, or null with scalar kernels. */
+    /** Panels for {@link VectorPrepackedGemm#gemmPrepacked}, or null with scalar kernels. */
     private final float[] packed;
 
     private PackedMatrix(Kernels kernels, boolean transB, float[] b, int bOff, int ldb, int k, int n) {
@@ -38,7 +38,7 @@ public final class PackedMatrix {
         this.ldb = ldb;
         this.k = k;
         this.n = n;
-        this.packed = kernels instanceof VectorGemm vg ? vg.packWeights(transB, b, bOff, ldb, k, n) : null;
+        this.packed = kernels instanceof VectorPrepackedGemm vg ? vg.packWeights(transB, b, bOff, ldb, k, n) : null;
     }
 
     /**
@@ -70,7 +70,7 @@ public final class PackedMatrix {
             kernels.gemm(false, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             GemmEpilogue.whole(epilogue, c, cOff, ldc, m, n);
         } else {
-            ((VectorGemm) kernels).gemmPrepacked(m, n, k, a, aOff, lda, packed, beta, c, cOff, ldc, epilogue);
+            ((VectorPrepackedGemm) kernels).gemmPrepacked(m, n, k, a, aOff, lda, packed, beta, c, cOff, ldc, epilogue);
         }
     }
 

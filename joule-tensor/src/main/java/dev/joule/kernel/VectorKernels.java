@@ -7,14 +7,14 @@ import jdk.incubator.vector.VectorSpecies;
  * The Vector API kernels at one vector width.
  *
  * <p>The Vector API is only fast when the species is a compile-time constant to C2. The code is
- * written once, in the chain {@link VectorPrimitives} ← {@link VectorGemv} ← {@link VectorGemm}
- * (one file per concern), and reads the species through {@code species()}; each width is a tiny
+ * written once, in the chain {@link VectorPrimitives} ← {@link VectorGemv} ← ... ← {@link VectorGemm}
+ * ← {@link VectorPrepackedGemm} (one file per concern), and reads the species through {@code species()}; each width is a tiny
  * final subclass returning its own {@code static final} species, which C2 inlines and folds.
  * A process normally loads one width (chosen by {@link KernelSelection}); tests load all of them.
  *
  * <p>Only load this class after checking that {@code jdk.incubator.vector} is in the boot layer.
  */
-public abstract class VectorKernels extends VectorGemm {
+public abstract class VectorKernels extends VectorPrepackedGemm {
 
     VectorKernels() {}
 
