@@ -7,6 +7,7 @@ import dev.joule.energy.meter.MeterOptions;
 import dev.joule.energy.meter.MeterSelection;
 import dev.joule.energy.meter.Meters;
 import dev.joule.kernel.Kernels;
+import dev.joule.kernel.PackedMatrix;
 import dev.joule.kernel.Parallel;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -42,6 +43,7 @@ final class InfoCommand implements Callable<Integer> {
         info.put("cores", Runtime.getRuntime().availableProcessors());
         info.put("threads", Parallel.threads());
         info.put("kernels", Kernels.get().name());
+        info.put("f32FewRows", PackedMatrix.fewRowKernels());
         info.put("fashionMnist", dataset(FashionMnist.isInstalled(FashionMnist.DEFAULT_DIR), FashionMnist.DEFAULT_DIR,
                 "apt-get install dataset-fashion-mnist"));
         info.put("fortunes", dataset(Files.isDirectory(CharCorpus.FORTUNES_DIR), CharCorpus.FORTUNES_DIR,

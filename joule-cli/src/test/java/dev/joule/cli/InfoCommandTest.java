@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.joule.kernel.Kernels;
+import dev.joule.kernel.PackedMatrix;
 import org.junit.jupiter.api.Test;
 
 class InfoCommandTest {
@@ -16,6 +17,8 @@ class InfoCommandTest {
         assertEquals(0, run.exitCode(), run::toString);
         JsonNode info = new ObjectMapper().readTree(run.out());
         assertEquals(Kernels.get().name(), info.get("kernels").asText());
+        assertEquals(PackedMatrix.fewRowKernels(), info.get("f32FewRows").asText());
+        assertTrue(info.get("f32FewRows").asText().matches("native \\(.*\\)|Java kernels \\(.+\\)"), info.toString());
         assertEquals(1, info.get("threads").asInt());
         assertTrue(info.get("fashionMnist").asText().matches("found in .*|missing \\(install with: apt-get install dataset-fashion-mnist\\)"),
                 info.toString());

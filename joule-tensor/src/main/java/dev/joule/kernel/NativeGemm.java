@@ -25,13 +25,20 @@ final class NativeGemm {
     /** Columns per packed panel: the layout of {@link VectorPrepackedGemm#packWeights} with 512-bit vectors. */
     static final int PANEL = 32;
 
-    private static final boolean AVAILABLE = decide();
+    /** Why the native kernel is not used, or null when it is. */
+    private static final String UNUSED_BECAUSE = decide();
+    static final String IN_USE = "native (libjoulegemm.so, AVX-512 with prefetch)";
 
     private NativeGemm() {}
 
     /** Whether {@link #panels} may be called. */
     static boolean available() {
-        return AVAILABLE;
+        return UNUSED_BECAUSE == null;
+    }
+
+    /** {@link #IN_USE}, or "Java kernels (why not)": what {@code joule info} and the log say. */
+    static String status() {
+        return UNUSED_BECAUSE == null ? IN_USE : "Java kernels (" + UNUSED_BECAUSE + ")";
     }
 
     private static native int abiVersion();
@@ -71,21 +78,15 @@ final class NativeGemm {
         }
     }
 
-    private static boolean decide() {
-        if (!Boolean.parseBoolean(System.getProperty("joule.gemm.native", "true"))) {
-            LOG.info("f32 few-row products: Java kernels (native turned off by -Djoule.gemm.native=false)");
-            return false;
-        }
-        Optional<String> why = load();
+    /** Null when the native kernel may be used, else why not; logged once. */
+    private static String decide() {
+        Optional<String> why = Boolean.parseBoolean(System.getProperty("joule.gemm.native", "true")) ? load()
+                : Optional.of("native turned off by -Djoule.gemm.native=false");
         if (why.isEmpty()) {
             why = selfTest();
         }
-        if (why.isPresent()) {
-            LOG.info("f32 few-row products: Java kernels ({})", why.get());
-            return false;
-        }
-        LOG.info("f32 few-row products: native (libjoulegemm.so, AVX-512 with prefetch)");
-        return true;
+        LOG.info("f32 few-row products: {}", why.map(w -> "Java kernels (" + w + ")").orElse(IN_USE));
+        return why.orElse(null);
     }
 
     /** Empty when the library is loaded and usable; otherwise why not (one line for the log). */

@@ -74,6 +74,18 @@ public final class PackedMatrix {
         }
     }
 
+    /**
+     * Which kernels run the products of a few rows (a sentence at batch 1) with the active kernels:
+     * "native (...)" ({@link NativeGemm}, with 512-bit vector kernels only) or "Java kernels (why not)".
+     */
+    public static String fewRowKernels() {
+        String active = Kernels.get().name(); // by name: no Vector API class is touched when it is absent
+        if (!active.equals("vector 512-bit")) {
+            return "Java kernels (the native one needs the 512-bit vector kernels; active: " + active + ")";
+        }
+        return NativeGemm.status();
+    }
+
     /** The depth: columns of A, rows of op(B). */
     public int depth() {
         return k;
