@@ -25,9 +25,9 @@ final class NativeGemm {
     /** Columns per packed panel: the layout of {@link VectorPrepackedGemm#packWeights} with 512-bit vectors. */
     static final int PANEL = 32;
 
-    /** Why the native kernel is not used, or null when it is. */
-    private static final String UNUSED_BECAUSE = decide();
     static final String IN_USE = "native (libjoulegemm.so, AVX-512 with prefetch)";
+    /** Why the native kernel is not used, or null when it is (after {@link #IN_USE}, which its log line reads). */
+    private static final String UNUSED_BECAUSE = decide();
 
     private NativeGemm() {}
 
