@@ -1,6 +1,6 @@
 package dev.joule.kernel;
 
-import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import org.slf4j.Logger;
@@ -21,7 +21,8 @@ final class NativeGemm {
     private static final Logger LOG = LoggerFactory.getLogger(NativeGemm.class);
     /** Must equal {@code JG_ABI_VERSION} in the C file. */
     static final int ABI_VERSION = 1;
-    static final String RESOURCE = "/native/linux-x86_64/libjoulegemm.so";
+    private static final NativeResource.Library LIBRARY = new NativeResource.Library(NativeGemm.class,
+            "/native/linux-x86_64/libjoulegemm.so", "the native f32 kernel", List.of("avx512f"), "AVX-512", ABI_VERSION);
     /** Columns per packed panel: the layout of {@link VectorPrepackedGemm#packWeights} with 512-bit vectors. */
     static final int PANEL = 32;
 
@@ -91,24 +92,8 @@ final class NativeGemm {
 
     /** Empty when the library is loaded and usable; otherwise why not (one line for the log). */
     private static Optional<String> load() {
-        Optional<String> unusable = NativeResource.unusable(NativeGemm.class, RESOURCE, "the native f32 kernel", "avx512f");
-        if (unusable.isPresent()) {
-            return unusable;
-        }
-        try {
-            Path file = NativeResource.extract(NativeGemm.class, RESOURCE, "libjoulegemm");
-            System.load(file.toString());
-            int abi = abiVersion();
-            if (abi != ABI_VERSION) {
-                return Optional.of("libjoulegemm.so has ABI " + abi + ", expected " + ABI_VERSION + " (stale build; rebuild joule-tensor)");
-            }
-            if (cpuSupported() != 1) {
-                return Optional.of("libjoulegemm.so reports that this CPU lacks AVX-512 (CPUID)");
-            }
-            return Optional.empty();
-        } catch (Throwable e) { // UnsatisfiedLinkError, I/O
-            return Optional.of("libjoulegemm.so did not load: " + e);
-        }
+        return NativeResource.load(LIBRARY, file -> System.load(file.toString()), NativeGemm::abiVersion,
+                NativeGemm::cpuSupported);
     }
 
     /** Shapes that take every row kernel (1-12 rows and twelve-row blocks) against {@link #reference}, bit for bit. */

@@ -4,7 +4,7 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 import dev.joule.kernel.NativeResource;
-import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -16,7 +16,9 @@ import java.util.Optional;
 final class NativeQuantLibrary {
     /** Must equal {@code jq_abi_version()} in the C file. */
     static final int ABI_VERSION = 4;
-    static final String RESOURCE = "/native/linux-x86_64/libjoulequant.so";
+    private static final NativeResource.Library LIBRARY = new NativeResource.Library(NativeQuantLibrary.class,
+            "/native/linux-x86_64/libjoulequant.so", "the native int8 kernel", List.of("avx512f", "avx512bw", "avx512_vnni"),
+            "AVX-512 VNNI", ABI_VERSION);
 
     private NativeQuantLibrary() {}
 
@@ -50,24 +52,8 @@ final class NativeQuantLibrary {
 
     /** Empty when usable; otherwise the reason it is not (one line for the log). */
     static Optional<String> load() {
-        Optional<String> unusable = NativeResource.unusable(NativeQuantLibrary.class, RESOURCE, "the native int8 kernel",
-                "avx512f", "avx512bw", "avx512_vnni");
-        if (unusable.isPresent()) {
-            return unusable;
-        }
-        try {
-            Path file = NativeResource.extract(NativeQuantLibrary.class, RESOURCE, "libjoulequant");
-            Native.register(NativeQuantLibrary.class, NativeLibrary.getInstance(file.toString()));
-            int abi = jq_abi_version();
-            if (abi != ABI_VERSION) {
-                return Optional.of("libjoulequant.so has ABI " + abi + ", expected " + ABI_VERSION + " (stale build; rebuild joule-tensor)");
-            }
-            if (jq_cpu_supported() != 1) {
-                return Optional.of("libjoulequant.so reports that this CPU lacks AVX-512 VNNI (CPUID)");
-            }
-            return Optional.empty();
-        } catch (Throwable e) { // UnsatisfiedLinkError, NoClassDefFoundError (no JNA), I/O
-            return Optional.of("libjoulequant.so did not load: " + e);
-        }
+        return NativeResource.load(LIBRARY,
+                file -> Native.register(NativeQuantLibrary.class, NativeLibrary.getInstance(file.toString())),
+                NativeQuantLibrary::jq_abi_version, NativeQuantLibrary::jq_cpu_supported);
     }
 }
